@@ -1,0 +1,69 @@
+# Every target that needs Python creates or reuses .venv first (pip, pinned by constraints.txt).
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help venv demo test test-fast lint typecheck fmt check sandbox serve worker bench bench-full chaos browser-deps clean
+
+help:
+	@echo "make demo       run the whole main job against the local simulators (SQLite)"
+	@echo "make test       run the test suite"
+	@echo "make lint | typecheck | fmt | check (lint+typecheck+test)"
+	@echo "make sandbox    serve both vendor simulators on localhost"
+	@echo "make serve      run the connector (web + worker + scheduler)"
+	@echo "make bench      run the benchmarks at a size that takes minutes (bench-full: full size)"
+	@echo "make chaos      run the full-size chaos suite"
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/tripleseat-revel demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not e2e and not browser and not slow"
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+fmt: $(STAMP)
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+check: lint typecheck test
+
+sandbox: $(STAMP)
+	$(BIN)/tripleseat-revel sandbox
+
+serve: $(STAMP)
+	$(BIN)/tripleseat-revel serve
+
+worker: $(STAMP)
+	$(BIN)/tripleseat-revel worker
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+bench-full: $(STAMP)
+	$(BIN)/python -m bench --full
+
+chaos: $(STAMP)
+	CHAOS_SIZE=full $(BIN)/python -m pytest tests/chaos -m "" -v
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
