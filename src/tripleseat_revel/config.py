@@ -58,7 +58,9 @@ class Rules(_Strict):
         upper = [s.strip().upper() for s in value]
         unknown = sorted(set(upper) - TRIPLESEAT_STATUSES)
         if unknown:
-            raise ValueError(f"unknown status {unknown[0]!r}; expected {sorted(TRIPLESEAT_STATUSES)}")
+            raise ValueError(
+                f"unknown status {unknown[0]!r}; expected {sorted(TRIPLESEAT_STATUSES)}"
+            )
         return upper
 
 
@@ -86,9 +88,7 @@ class Location(_Strict):
     def rules(self, defaults: Rules) -> Rules:
         """The effective rules: this location's overrides on top of the defaults."""
         overrides = {
-            key: getattr(self, key)
-            for key in Rules.model_fields
-            if getattr(self, key) is not None
+            key: getattr(self, key) for key in Rules.model_fields if getattr(self, key) is not None
         }
         return Rules.model_validate({**defaults.model_dump(), **overrides})
 
@@ -139,13 +139,12 @@ class LocationsConfig(_Strict):
     def find(self, *, location_id: int | None, site_id: int | None) -> Location | None:
         """The configured location of an event: by location id, else a whole-site entry."""
         for loc in self.location:
-            if location_id is not None and loc.tripleseat_location_id == location_id:
-                if site_id is None or loc.tripleseat_site_id == site_id:
-                    return loc
+            same_site = site_id is None or loc.tripleseat_site_id == site_id
+            if location_id is not None and loc.tripleseat_location_id == location_id and same_site:
+                return loc
         for loc in self.location:
-            if loc.tripleseat_location_id is None and site_id is not None:
-                if loc.tripleseat_site_id == site_id:
-                    return loc
+            if loc.tripleseat_location_id is None and loc.tripleseat_site_id == site_id:
+                return loc
         return None
 
     def rules_for(self, location: Location) -> Rules:
@@ -182,6 +181,7 @@ def load_locations_file(path: Path) -> LocationsConfig:
 # --------------------------------------------------------------------------------------------
 # Settings (environment variables and .env)
 # --------------------------------------------------------------------------------------------
+
 
 class Settings(BaseSettings):
     """Every setting of the connector. Secrets are SecretStr so they never print."""

@@ -28,7 +28,9 @@ def _scrub_value(value: Any) -> Any:
                 value = value.replace(secret, "[redacted]")
         return value
     if isinstance(value, Mapping):
-        return {k: ("[redacted]" if _is_secret_key(k) else _scrub_value(v)) for k, v in value.items()}
+        return {
+            k: ("[redacted]" if _is_secret_key(k) else _scrub_value(v)) for k, v in value.items()
+        }
     if isinstance(value, list | tuple):
         return [_scrub_value(v) for v in value]
     return value

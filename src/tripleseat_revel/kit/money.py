@@ -1,4 +1,4 @@
-"""Money as Decimal, to the cent. TripleSeat sends amounts as numeric strings, numbers or null."""
+"""Money as Decimal, to the cent (TripleSeat sends amounts as numeric strings, numbers or null)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ ZERO = Decimal("0.00")
 
 
 def to_money(value: object) -> Decimal:
-    """Parse a TripleSeat amount ("12.5", 12.5, "$1,200.00", None) into a Decimal rounded to the cent."""
+    """Parse a TripleSeat amount ("12.5", 12.5, "$1,200.00", None) into cents (half up)."""
     if value is None or value == "":
         return ZERO
     if isinstance(value, bool):

@@ -261,11 +261,19 @@ class Event(TSModel):
 
     @property
     def effective_location_id(self) -> int | None:
-        return self.location_id if self.location_id is not None else (self.location.id if self.location else None)
+        return (
+            self.location_id
+            if self.location_id is not None
+            else (self.location.id if self.location else None)
+        )
 
     @property
     def effective_site_id(self) -> int | None:
-        return self.site_id if self.site_id is not None else (self.location.site_id if self.location else None)
+        return (
+            self.site_id
+            if self.site_id is not None
+            else (self.location.site_id if self.location else None)
+        )
 
     @property
     def live_documents(self) -> list[Document]:
@@ -295,7 +303,7 @@ class LocationInfo(TSModel):
 
 class TokenResponse(TSModel):
     access_token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 - a scheme name, not a secret
     expires_in: int = 7200
     refresh_token: str | None = None
     scope: str | None = None

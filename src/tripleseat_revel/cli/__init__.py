@@ -1,0 +1,273 @@
+"""The `tripleseat-revel` command (thin: parses, calls services, renders with Rich)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from datetime import timedelta
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from tripleseat_revel import migrate
+from tripleseat_revel.cli import bootstrap
+from tripleseat_revel.cli.render import (
+    audit_table,
+    console,
+    plan_table,
+    results_table,
+    summary_line,
+)
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
+mappings_app = typer.Typer(no_args_is_help=True, help="Menu item -> Revel product mappings.")
+auth_app = typer.Typer(no_args_is_help=True, help="Vendor authorisation (OAuth onboarding).")
+app.add_typer(db_app, name="db")
+app.add_typer(mappings_app, name="mappings")
+app.add_typer(auth_app, name="auth")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "0.0.0.0",  # noqa: S104
+    port: Annotated[int | None, typer.Option(help="HTTP port (default: PORT)")] = None,
+) -> None:
+    """Web app, worker and scheduler in one process (the default deployment)."""
+    import uvicorn
+
+    from tripleseat_revel.sync import engine
+    from tripleseat_revel.web.app import create_app
+
+    loaded = bootstrap.settings()
+    rt = bootstrap.runtime(loaded)
+    engine.launch(rt, role="serve")
+    console.print(
+        f"tripleseat-revel serving on http://{host}:{port or loaded.PORT}/ (dashboard at /)"
+    )
+    try:
+        uvicorn.run(
+            create_app(rt),
+            host=host,
+            port=port or loaded.PORT,
+            log_level="warning",
+            proxy_headers=True,
+        )
+    finally:
+        engine.shutdown()
+
+
+@app.command()
+def worker() -> None:
+    """Worker and scheduler only, for scale-out beside `serve` replicas."""
+    from tripleseat_revel.sync import engine
+
+    rt = bootstrap.runtime(bootstrap.settings())
+    engine.launch(rt, role="worker")
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    console.print(f"worker running (executor {engine.engine().executor_id}); Ctrl-C to stop")
+    stop.wait()
+    engine.shutdown()
+
+
+def _wait_run(run_id: str, timeout: float) -> dict[str, Any] | None:
+    from tripleseat_revel.sync import bulk, engine
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("syncing events", total=None)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state, output = engine.wait_for(run_id, timeout=0.5)
+            step = bulk.progress(run_id)
+            progress.update(task, completed=step["done"], total=step["total"] or None)
+            if state in engine.TERMINAL:
+                return output if isinstance(output, dict) else None
+    return None
+
+
+@app.command()
+def sync(
+    event_id: Annotated[int | None, typer.Option("--event-id", help="Sync one event")] = None,
+    hours_back: Annotated[
+        int | None, typer.Option("--hours-back", help="Sync events updated in N hours")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan only; write nothing")] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the result")] = 600,
+) -> None:
+    """Sync one event (--event-id) or every recently updated one (--hours-back)."""
+    from tripleseat_revel.sync import bulk, engine
+    from tripleseat_revel.sync.trigger import request_sync
+
+    if (event_id is None) == (hours_back is None):
+        bootstrap.fail("give exactly one of --event-id or --hours-back")
+    rt = bootstrap.runtime(bootstrap.settings())
+    if dry_run and event_id is not None:
+        preview(event_id)
+        return
+    engine.launch(rt, role="cli", schedules=False)
+    try:
+        if event_id is not None:
+            request = request_sync(rt, event_id, source="cli")
+            with console.status(f"syncing event {event_id}"):
+                state, result = engine.wait_for(request.workflow_id, timeout)
+            if not isinstance(result, dict):
+                bootstrap.fail(
+                    f"the sync did not finish in {timeout:.0f}s "
+                    f"(workflow {request.workflow_id}: {state})",
+                    1,
+                )
+            outcome = bulk.summarise("single", [result])
+        else:
+            assert hours_back is not None
+            if dry_run:
+                bootstrap.fail(
+                    "--dry-run with --hours-back: set DRY_RUN=true (or use preview per event)"
+                )
+            run_id = bulk.start_bulk(rt, hours_back, source="cli")
+            maybe = _wait_run(run_id, timeout)
+            if maybe is None:
+                bootstrap.fail(f"the bulk sync did not finish in {timeout:.0f}s (run {run_id})", 1)
+            outcome = maybe
+        console.print(results_table(outcome["events"], f"{outcome['mode']} sync"))
+        console.print(summary_line(outcome))
+        if not outcome["success"]:
+            raise typer.Exit(1)
+    finally:
+        engine.shutdown()
+
+
+@app.command()
+def preview(event_id: Annotated[int, typer.Argument(help="TripleSeat event id")]) -> None:
+    """The Revel order that would be made for an event now, as a table (writes nothing)."""
+    from tripleseat_revel.sync.preview import preview_event
+
+    rt = bootstrap.runtime(bootstrap.settings())
+    prepared = preview_event(rt, event_id)
+    event = prepared.get("event") or {}
+    console.print(
+        f"[bold]Event {event_id}[/] {event.get('name') or ''} {event.get('date') or ''} "
+        f"{event.get('status') or ''} @ {event.get('location') or '?'}"
+    )
+    table = plan_table(prepared)
+    if table is not None:
+        console.print(table)
+    verdict = {
+        "inject": "would be injected now",
+        "dry_run": "would be injected now",
+        "unchanged": "already injected; the order matches",
+        "drift": "changed since injection",
+    }
+    console.print(
+        verdict.get(prepared["kind"], f"{prepared.get('outcome')}: {prepared.get('reason')}")
+    )
+    for change in prepared.get("changes") or []:
+        console.print(f"  - {change}")
+    for item in prepared.get("unmapped") or []:
+        hints = ", ".join(
+            f"{s['name']} (#{s['product_id']}, {s['score']}%)" for s in item["suggestions"]
+        )
+        console.print(
+            f"  unmapped: {item['name']} (menu item {item['menu_item_id']}): "
+            f"{hints or 'no suggestion'}"
+        )
+
+
+@app.command()
+def audit(event_id: Annotated[int, typer.Argument(help="TripleSeat event id")]) -> None:
+    """An event's audit trail as a timeline."""
+    from tripleseat_revel.sync import ledger
+
+    rt = bootstrap.runtime(bootstrap.settings(), service=False)
+    with rt.db.session() as session:
+        record = ledger.get_record(session, event_id)
+        rows = [
+            {
+                "at": e.at.isoformat(),
+                "kind": e.kind,
+                "message": e.message,
+                "correlation_id": e.correlation_id,
+            }
+            for e in ledger.audit_trail(session, event_id)
+        ]
+    if record is None:
+        bootstrap.fail(f"event {event_id} has never been synced", 1)
+    console.print(
+        f"[bold]Event {event_id}[/] {record.name or ''} {record.event_date or ''}: "
+        f"{record.state} ({record.outcome}) Revel order {record.revel_order_id or '-'}"
+    )
+    console.print(f"reason: {record.reason or '-'}")
+    console.print(audit_table(rows, f"audit trail of event {event_id}"))
+
+
+@mappings_app.command("check")
+def mappings_check(
+    days: Annotated[int, typer.Option(help="Look this many days ahead")] = 7,
+) -> None:
+    """Unmapped items of upcoming events, with suggestions."""
+    from tripleseat_revel.sync.mappings import upcoming_unmapped
+
+    rt = bootstrap.runtime(bootstrap.settings())
+    with console.status("checking upcoming events"):
+        rows = upcoming_unmapped(rt, timedelta(days=days))
+    if not rows:
+        console.print(
+            f"[green]every item of the next {days} days' events maps to a Revel product[/]"
+        )
+        return
+    from rich.table import Table
+
+    table = Table(title=f"unmapped items, next {days} days")
+    for column in ("menu item", "name", "establishment", "events", "suggestions"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        hints = ", ".join(
+            f"{s['name']} (#{s['product_id']}, {s['score']}%)" for s in row["suggestions"]
+        )
+        table.add_row(
+            str(row["menu_item_id"]),
+            row["name"],
+            str(row["establishment"]),
+            ", ".join(str(e) for e in row["event_ids"]),
+            hints or "-",
+        )
+    console.print(table)
+    raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending database migrations (serve and worker also do it at start)."""
+    from tripleseat_revel.db import Database
+
+    loaded = bootstrap.settings()
+    db = Database(loaded.DATABASE_URL)
+    before = migrate.current_revision(db.engine)
+    migrate.upgrade(db.engine)
+    console.print(
+        f"database at revision {migrate.current_revision(db.engine)} (was {before or 'empty'})"
+    )
+
+
+def _register_optional() -> None:
+    from tripleseat_revel.cli.demo import demo
+    from tripleseat_revel.sandbox.cli import sandbox
+
+    app.command(help="Serve both vendor simulators on localhost.")(sandbox)
+    app.command(help="The whole main job against the simulators on the embedded default.")(demo)
+
+
+_register_optional()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,43 @@
+"""Process start-up shared by the commands: settings, logging, migrations, runtime, engine."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import typer
+
+from tripleseat_revel import migrate
+from tripleseat_revel.cli.render import err
+from tripleseat_revel.config import ConfigError, Settings, load_settings, validate_for_service
+from tripleseat_revel.db import Database
+from tripleseat_revel.logging import configure_logging
+from tripleseat_revel.sync.runtime import Runtime, build_runtime, set_runtime
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def settings(**overrides: object) -> Settings:
+    try:
+        loaded = load_settings(**overrides)
+    except ConfigError as exc:
+        fail(f"configuration: {exc}")
+    configure_logging(fmt=loaded.LOG_FORMAT, level=loaded.LOG_LEVEL, secrets=loaded.secret_values())
+    return loaded
+
+
+def runtime(loaded: Settings, *, upgrade: bool = True, service: bool = True) -> Runtime:
+    """Validate, migrate (embedded default needs no extra step) and wire the runtime."""
+    try:
+        if service:
+            validate_for_service(loaded)
+        db = Database(loaded.DATABASE_URL)
+        if upgrade:
+            migrate.upgrade(db.engine)
+        rt = build_runtime(loaded, db=db)
+    except ConfigError as exc:
+        fail(f"configuration: {exc}")
+    set_runtime(rt)
+    return rt

@@ -1,0 +1,87 @@
+"""Rich renderings for the CLI (tables of plans, results and audit trails)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+err = Console(stderr=True)
+
+BUCKET_STYLE = {"injected": "green", "skipped": "yellow", "failed": "bold red", "pending": "dim"}
+
+
+def plan_table(prepared: dict[str, Any]) -> Table | None:
+    plan = prepared.get("plan")
+    if not plan:
+        return None
+    table = Table(title=f"Revel order {plan['local_id']} -> establishment {plan['establishment']}")
+    for column in ("qty", "item", "Revel product", "unit price", "total", "note"):
+        table.add_column(
+            column, justify="right" if column in ("qty", "unit price", "total") else "left"
+        )
+    for item in plan["items"]:
+        table.add_row(
+            str(item["quantity"]),
+            item["name"],
+            f"#{item['product_id']} ({item['matched_by']})",
+            item["unit_price"],
+            item["total"],
+            item.get("note") or "",
+        )
+    totals = plan["totals"]
+    for label in (
+        "subtotal",
+        "discount",
+        "service_charge",
+        "gratuity",
+        "tax",
+        "final_total",
+        "paid",
+        "remaining_due",
+    ):
+        table.add_row("", f"[bold]{label.replace('_', ' ')}[/]", "", "", totals[label], "")
+    return table
+
+
+def results_table(events: list[dict[str, Any]], title: str) -> Table:
+    table = Table(title=title)
+    for column in ("event", "name", "date", "result", "outcome", "Revel order", "reason"):
+        table.add_column(column, overflow="fold")
+    for e in sorted(events, key=lambda e: (e.get("date") or "", e.get("id") or 0)):
+        style = BUCKET_STYLE.get(e.get("status") or "", "")
+        table.add_row(
+            str(e.get("id")),
+            e.get("name") or "",
+            e.get("date") or "",
+            f"[{style}]{e.get('status')}[/]" if style else str(e.get("status")),
+            e.get("outcome") or "",
+            str(e.get("revel_order_id") or ""),
+            (e.get("error") or e.get("reason") or "")[:120],
+        )
+    return table
+
+
+def summary_line(result: dict[str, Any]) -> str:
+    s = result["summary"]
+    mark = "[green]success[/]" if result["success"] else "[bold red]failures[/]"
+    return (
+        f"{mark}: queried {s['queried']}, injected {s['injected']}, skipped {s['skipped']}, "
+        f"failed {s['failed']}"
+    )
+
+
+def audit_table(rows: list[dict[str, Any]], title: str) -> Table:
+    table = Table(title=title)
+    for column in ("when (UTC)", "step", "what", "correlation"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(
+            row["at"][:19].replace("T", " "),
+            row["kind"],
+            row["message"],
+            row.get("correlation_id") or "",
+        )
+    return table

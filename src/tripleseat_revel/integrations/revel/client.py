@@ -1,0 +1,196 @@
+"""Revel REST client: `API-AUTHENTICATION: key:secret`, Tastypie lists followed through meta.next.
+
+Reads are retried with backoff; POSTs never are (a failed POST may have landed: the caller looks
+the record up before writing again). PATCHes set absolute values, so repeating one is harmless.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from tripleseat_revel.integrations.revel.errors import (
+    RevelResponseError,
+    error_from_response,
+    transport_error,
+)
+from tripleseat_revel.integrations.revel.schemas import (
+    Establishment,
+    Order,
+    OrderHistory,
+    OrderItem,
+    Page,
+    Payment,
+    Product,
+)
+from tripleseat_revel.kit.http import (
+    DEFAULT_TIMEOUT,
+    NO_RETRY,
+    CallObserver,
+    RetryPolicy,
+    with_retries,
+)
+from tripleseat_revel.kit.ratelimit import RateLimiter, Unlimited
+
+M = TypeVar("M", bound=BaseModel)
+LIST_LIMIT = 200
+
+
+class RevelClient:
+    """One short method per endpoint; returns pydantic models."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        api_secret: str,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        limiter: RateLimiter | None = None,
+        retry: RetryPolicy | None = None,
+        observer: CallObserver | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.limiter = limiter or Unlimited()
+        self.retry = retry or RetryPolicy()
+        self.observer = observer
+        self.calls = 0
+        self.http = httpx.Client(
+            base_url=self.base_url,
+            transport=transport,
+            timeout=timeout,
+            headers={
+                "API-AUTHENTICATION": f"{api_key}:{api_secret}",
+                "Accept": "application/json",
+            },
+        )
+
+    def close(self) -> None:
+        self.http.close()
+
+    # ---- plumbing ----------------------------------------------------------------------------
+
+    def _request_once(
+        self, method: str, path: str, endpoint: str, params: Any = None, body: Any = None
+    ) -> Any:
+        self.limiter.acquire()
+        self.calls += 1
+        started = time.perf_counter()
+        status = "error"
+        try:
+            response = self.http.request(method, path, params=params, json=body)
+            status = str(response.status_code)
+        except httpx.HTTPError as exc:
+            raise transport_error(exc, endpoint, method) from exc
+        finally:
+            if self.observer is not None:
+                self.observer(
+                    "revel", f"{method} {endpoint}", status, time.perf_counter() - started
+                )
+        if response.status_code not in (200, 201, 202, 204):
+            raise error_from_response(response, f"{method} {endpoint}", method)
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise RevelResponseError(f"{method} {endpoint}: body is not JSON") from exc
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        endpoint: str,
+        *,
+        params: Any = None,
+        body: Any = None,
+        retry: RetryPolicy | None = None,
+    ) -> Any:
+        policy = retry or (NO_RETRY if method == "POST" else self.retry)
+        return with_retries(
+            lambda: self._request_once(method, path, endpoint, params, body), policy=policy
+        )
+
+    @staticmethod
+    def _model(model: type[M], data: Any, endpoint: str) -> M:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            raise RevelResponseError(
+                f"{endpoint}: unexpected shape: {exc.errors()[0]['msg']}"
+            ) from exc
+
+    def list_all(
+        self, path: str, params: dict[str, Any], endpoint: str
+    ) -> Iterator[dict[str, Any]]:
+        """Every object of a list, following meta.next until it is null."""
+        query: Any = {"limit": LIST_LIMIT, **params}
+        seen_pages = 0
+        while True:
+            page = self._model(Page, self._request("GET", path, endpoint, params=query), endpoint)
+            yield from page.objects
+            seen_pages += 1
+            if not page.meta.next or not page.objects or seen_pages > 10_000:
+                return
+            parts = urlsplit(page.meta.next)
+            path, query = parts.path, parse_qsl(parts.query, keep_blank_values=True)
+
+    def _list(self, model: type[M], path: str, params: dict[str, Any]) -> list[M]:
+        return [self._model(model, obj, path) for obj in self.list_all(path, params, path)]
+
+    # ---- reads -------------------------------------------------------------------------------
+
+    def establishments(self) -> list[Establishment]:
+        return self._list(Establishment, "/enterprise/Establishment/", {})
+
+    def products(self, establishment: int) -> list[Product]:
+        return self._list(Product, "/resources/Product/", {"establishment": establishment})
+
+    def find_orders(self, establishment: int, local_id: str) -> list[Order]:
+        params = {"establishment": establishment, "local_id": local_id}
+        return self._list(Order, "/resources/Order/", params)
+
+    def get_order(self, order_id: int) -> Order:
+        data = self._request("GET", f"/resources/Order/{order_id}/", "/resources/Order/{id}/")
+        return self._model(Order, data, "/resources/Order/{id}/")
+
+    def order_items(self, order_id: int) -> list[OrderItem]:
+        return self._list(OrderItem, "/resources/OrderItem/", {"order": order_id})
+
+    def order_payments(self, order_id: int) -> list[Payment]:
+        return self._list(Payment, "/resources/Payment/", {"order": order_id})
+
+    def order_history(self, order_id: int) -> list[OrderHistory]:
+        return self._list(OrderHistory, "/resources/OrderHistory/", {"order": order_id})
+
+    # ---- writes ------------------------------------------------------------------------------
+
+    def _create(self, model: type[M], resource: str, body: dict[str, Any]) -> M:
+        path = f"/resources/{resource}/"
+        return self._model(model, self._request("POST", path, path, body=body), path)
+
+    def create_order(self, body: dict[str, Any]) -> Order:
+        return self._create(Order, "Order", body)
+
+    def create_order_item(self, body: dict[str, Any]) -> OrderItem:
+        return self._create(OrderItem, "OrderItem", body)
+
+    def create_payment(self, body: dict[str, Any]) -> Payment:
+        return self._create(Payment, "Payment", body)
+
+    def create_order_history(self, body: dict[str, Any]) -> OrderHistory:
+        return self._create(OrderHistory, "OrderHistory", body)
+
+    def patch_order(self, order_id: int, body: dict[str, Any]) -> Order:
+        endpoint = "/resources/Order/{id}/"
+        data = self._request("PATCH", f"/resources/Order/{order_id}/", endpoint, body=body)
+        return self._model(Order, data, endpoint) if data else self.get_order(order_id)
+
+    def delete_order_item(self, item_id: int) -> None:
+        self._request("DELETE", f"/resources/OrderItem/{item_id}/", "/resources/OrderItem/{id}/")

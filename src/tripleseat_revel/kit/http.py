@@ -1,0 +1,118 @@
+"""Retries, backoff and the vendor error base, in one place for both vendor clients.
+
+Only idempotent calls are retried here (GETs, and PATCHes that set absolute values). A POST is
+never retried blindly: its caller looks the record up first (ledger, then Revel by local_id).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import TypeVar
+
+import httpx
+
+T = TypeVar("T")
+
+# (vendor, endpoint template, status or "error", seconds) -> None; used for metrics.
+CallObserver = Callable[[str, str, str, float], None]
+
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
+
+
+class VendorError(Exception):
+    """Base of both vendors' error trees.
+
+    `retryable`: the same request may succeed later (timeouts, 429, 5xx).
+    `ambiguous`: a write may have been applied although it failed (timeout or 5xx after sending).
+    """
+
+    vendor = "vendor"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
+        ambiguous: bool = False,
+        body: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retryable = retryable
+        self.retry_after = retry_after
+        self.ambiguous = ambiguous
+        self.body = body
+
+
+def is_retryable(exc: BaseException) -> bool:
+    return isinstance(exc, VendorError) and exc.retryable
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 4
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+    jitter: float = 0.25
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        """Exponential backoff with jitter; a server's Retry-After is a floor, never shortened."""
+        backoff = float(min(self.max_delay, self.base_delay * (2 ** (attempt - 1))))
+        backoff *= 1 + random.uniform(-self.jitter, self.jitter)
+        if retry_after is not None:
+            return float(min(max(retry_after, backoff), max(self.max_delay, retry_after)))
+        return backoff
+
+
+NO_RETRY = RetryPolicy(attempts=1)
+
+
+def with_retries(
+    call: Callable[[], T],
+    *,
+    policy: RetryPolicy,
+    sleep: Callable[[float], None] = time.sleep,
+    on_retry: Callable[[VendorError, float], None] | None = None,
+) -> T:
+    """Run `call`, retrying retryable VendorErrors per `policy`."""
+    attempt = 1
+    while True:
+        try:
+            return call()
+        except VendorError as exc:
+            if not exc.retryable or attempt >= policy.attempts:
+                raise
+            pause = policy.delay(attempt, exc.retry_after)
+            if on_retry is not None:
+                on_retry(exc, pause)
+            sleep(pause)
+            attempt += 1
+
+
+def body_excerpt(response: httpx.Response, limit: int = 300) -> str:
+    try:
+        text = response.text
+    except (UnicodeDecodeError, httpx.ResponseNotRead):
+        return "<unreadable body>"
+    return text[:limit]

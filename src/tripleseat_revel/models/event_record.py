@@ -1,0 +1,48 @@
+"""The ledger: one row per TripleSeat event the connector has seen, with its order state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tripleseat_revel.models.base import Base, utcnow
+
+
+class EventRecord(Base):
+    __tablename__ = "event_ledger"
+
+    event_id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    name: Mapped[str | None] = mapped_column(sa.String(300))
+    event_date: Mapped[str | None] = mapped_column(sa.String(10), index=True)  # venue date, ISO
+    start_at: Mapped[datetime | None]
+    ts_status: Mapped[str | None] = mapped_column(sa.String(20))
+    ts_updated_at: Mapped[str | None] = mapped_column(sa.String(40))
+    site_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+    location_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+    location_name: Mapped[str | None] = mapped_column(sa.String(200))
+    establishment_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+
+    # Our view: coarse state for the dashboard, the last outcome and its reason.
+    state: Mapped[str] = mapped_column(sa.String(20), default="pending", index=True)
+    outcome: Mapped[str | None] = mapped_column(sa.String(40))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    local_id: Mapped[str | None] = mapped_column(sa.String(80))
+    revel_order_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+    plan_fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
+    plan: Mapped[dict[str, Any] | None]
+    injected_fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
+    injected_plan: Mapped[dict[str, Any] | None]
+    injected_at: Mapped[datetime | None]
+    drift: Mapped[dict[str, Any] | None]
+    unmapped: Mapped[list[Any] | None]
+
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    correlation_id: Mapped[str | None] = mapped_column(sa.String(40))
+    last_synced_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

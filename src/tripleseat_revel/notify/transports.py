@@ -1,0 +1,89 @@
+"""Email transports: SendGrid, SMTP, or the default file outbox (./var/outbox/*.eml)."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+import time
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+
+class Transport(Protocol):
+    name: str
+
+    def send(self, message: EmailMessage) -> None: ...
+
+
+class FileOutbox:
+    """Writes each email as an .eml file (the default without SMTP_URL or SENDGRID_API_KEY)."""
+
+    name = "file"
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def send(self, message: EmailMessage) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        slug = "".join(c if c.isalnum() else "-" for c in str(message["Subject"]))[:60].strip("-")
+        path = self.directory / f"{stamp}-{time.monotonic_ns() % 10**9:09d}-{slug}.eml"
+        path.write_bytes(message.as_bytes())
+
+
+class SmtpTransport:
+    """SMTP_URL = smtp://user:password@host:port (STARTTLS when offered) or smtps://... (TLS)."""
+
+    name = "smtp"
+
+    def __init__(self, url: str, timeout: float = 20) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError("SMTP_URL must look like smtp://user:password@host:587")
+        self.tls = parts.scheme == "smtps"
+        self.host = parts.hostname
+        self.port = parts.port or (465 if self.tls else 25)
+        self.username = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else None
+        self.timeout = timeout
+
+    def send(self, message: EmailMessage) -> None:
+        context = ssl.create_default_context()
+        if self.tls:
+            server: smtplib.SMTP = smtplib.SMTP_SSL(
+                self.host, self.port, timeout=self.timeout, context=context
+            )
+        else:
+            server = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        with server:
+            if not self.tls and server.has_extn("starttls"):
+                server.starttls(context=context)
+            if self.username and self.password:
+                server.login(self.username, self.password)
+            server.send_message(message)
+
+
+class SendGridTransport:
+    name = "sendgrid"
+
+    def __init__(self, api_key: str) -> None:
+        self.api_key = api_key
+
+    def send(self, message: EmailMessage) -> None:
+        from sendgrid import SendGridAPIClient
+        from sendgrid.helpers.mail import Mail
+
+        text = message.get_body(("plain",))
+        html = message.get_body(("html",))
+        mail = Mail(
+            from_email=str(message["From"]),
+            to_emails=[a.strip() for a in str(message["To"]).split(",")],
+            subject=str(message["Subject"]),
+            plain_text_content=text.get_content() if text else None,
+            html_content=html.get_content() if html else None,
+        )
+        response = SendGridAPIClient(self.api_key).send(mail)
+        if response.status_code >= 300:
+            raise RuntimeError(f"SendGrid answered {response.status_code}")

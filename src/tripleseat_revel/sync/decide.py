@@ -1,0 +1,140 @@
+"""What to do with an event (pure): skip it, fail it, or plan its order.
+
+Runs before the planner. The order of checks is the business rule: deleted, location, status,
+already injected (unchanged), then the time gate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tripleseat_revel.config import Location, LocationsConfig, Rules
+from tripleseat_revel.integrations.tripleseat.schemas import Event
+from tripleseat_revel.sync.gate import Gate, check_gate
+from tripleseat_revel.sync.outcomes import Outcome
+from tripleseat_revel.sync.plan import local_id_for
+
+
+class Action(StrEnum):
+    SKIP = "SKIP"  # record the outcome; nothing else to do
+    PLAN = "PLAN"  # plan the order and inject it (or compare with the injected one)
+    CANCELLED = "CANCELLED"  # injected before; the event is gone or no longer eligible
+
+
+@dataclass(frozen=True)
+class Switches:
+    dry_run: bool = False
+    enabled: bool = True
+    location_override: bool = False
+
+
+@dataclass(frozen=True)
+class LedgerView:
+    """What the ledger knows of the event's injection (for the current target local_id)."""
+
+    injected: bool = False
+    local_id: str | None = None
+    ts_updated_at: str | None = None
+    injected_fingerprint: str | None = None
+    injected_plan: dict[str, Any] | None = None
+    revel_order_id: int | None = None
+    drifted: bool = False
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    location: Location
+    rules: Rules
+    establishment: int
+    local_id: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    outcome: Outcome | None = None
+    reason: str = ""
+    target: Target | None = None
+    opens_at: datetime | None = None
+
+
+def target_for(event: Event, config: LocationsConfig, switches: Switches) -> Target | Decision:
+    location = config.find(location_id=event.effective_location_id, site_id=event.effective_site_id)
+    if location is None:
+        reason = (
+            f"location {event.effective_location_id} / site {event.effective_site_id} "
+            "is not in the locations file"
+        )
+        return Decision(Action.SKIP, Outcome.SKIPPED_UNKNOWN_LOCATION, reason)
+    establishment = location.revel_establishment
+    if switches.location_override:
+        if location.test_establishment is None:
+            reason = f"LOCATION_OVERRIDE is on but {location.name!r} has no test_establishment"
+            return Decision(Action.SKIP, Outcome.FAILED_CONFIG, reason)
+        establishment = location.test_establishment
+    local_id = local_id_for(event.id, override=switches.location_override)
+    return Target(location, config.rules_for(location), establishment, local_id)
+
+
+def decide(
+    event: Event | None,
+    *,
+    config: LocationsConfig,
+    switches: Switches,
+    ledger: LedgerView,
+    now: datetime,
+) -> Decision:
+    """The decision for one freshly fetched event (`None` = deleted in TripleSeat)."""
+    if not switches.enabled:
+        return Decision(
+            Action.SKIP, Outcome.SKIPPED_DISABLED, "the connector is disabled (ENABLE_CONNECTOR)"
+        )
+    if event is None or event.deleted_at:
+        if ledger.injected:
+            return Decision(Action.CANCELLED, Outcome.DRIFT, "the event was deleted in TripleSeat")
+        return Decision(Action.SKIP, Outcome.SKIPPED_DELETED, "the event was deleted in TripleSeat")
+    target = target_for(event, config, switches)
+    if isinstance(target, Decision):
+        return target
+    injected = ledger.injected and ledger.local_id == target.local_id
+    if event.status_upper not in target.rules.inject_statuses:
+        if injected:
+            reason = f"status changed to {event.status_upper} after the order was injected"
+            return Decision(Action.CANCELLED, Outcome.DRIFT, reason, target)
+        reason = (
+            f"status {event.status_upper or 'unknown'} is not one of {target.rules.inject_statuses}"
+        )
+        return Decision(Action.SKIP, Outcome.SKIPPED_STATUS, reason, target)
+    if injected:
+        if ledger.ts_updated_at and ledger.ts_updated_at == event.updated_at:
+            return Decision(
+                Action.SKIP, Outcome.ALREADY_INJECTED, "unchanged since injection", target
+            )
+        return Decision(Action.PLAN, None, "changed since injection", target)
+    return _gate(event, target, now)
+
+
+def _gate(event: Event, target: Target, now: datetime) -> Decision:
+    tz = ZoneInfo(target.location.timezone)
+    start = event.start_instant
+    if start is None and event.start_local is not None:
+        start = event.start_local.replace(tzinfo=tz)
+    result = check_gate(
+        event_date=event.local_date, start=start, tz=tz, rules=target.rules, now=now
+    )
+    if result.gate is Gate.PROCEED:
+        return Decision(Action.PLAN, None, result.reason, target)
+    if result.gate is Gate.TOO_EARLY:
+        return Decision(
+            Action.SKIP, Outcome.SKIPPED_TOO_EARLY, result.reason, target, result.opens_at
+        )
+    if result.gate is Gate.EVENT_DAY_PASSED:
+        return Decision(
+            Action.SKIP, Outcome.MISSED, f"{result.reason} and the event was never injected", target
+        )
+    return Decision(Action.SKIP, Outcome.FAILED_MISSING_DATA, result.reason, target)

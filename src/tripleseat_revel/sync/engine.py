@@ -1,0 +1,110 @@
+"""DBOS set-up: one launch per process, the queues, the schedules, and bounded waits on results.
+
+The app tables and DBOS's system tables live in the same database (SPEC: DATABASE_URL is both),
+so a sync can be enqueued in the very transaction that records its trigger (the outbox pattern).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from dbos import DBOS, DBOSClient, DBOSConfig
+
+from tripleseat_revel.db import dbos_url
+from tripleseat_revel.logging import get_logger
+from tripleseat_revel.sync.runtime import Runtime
+
+log = get_logger(__name__)
+
+SYNC_QUEUE = "sync"
+RECONCILE_QUEUE = "reconcile"
+APP_NAME = "tripleseat-revel"
+
+
+@dataclass
+class Engine:
+    client: DBOSClient
+    executor_id: str
+    worker: bool
+
+
+_engine: Engine | None = None
+
+
+def executor_id_for(role: str, configured: str | None) -> str:
+    """A stable id per replica: a restarted replica recovers its own unfinished workflows."""
+    if configured:
+        return configured
+    if role in ("serve", "worker"):
+        return "local"
+    return f"{role}-{os.getpid()}"
+
+
+def launch(rt: Runtime, *, role: str = "serve", schedules: bool = True) -> Engine:
+    """Launch DBOS for this process (idempotent). `role`: serve | worker | cli."""
+    global _engine
+    if _engine is not None:
+        return _engine
+    from tripleseat_revel.sync import bulk, workflows  # noqa: F401 - registered before launch
+
+    executor = executor_id_for(role, rt.settings.EXECUTOR_ID)
+    config: DBOSConfig = {
+        "name": APP_NAME,
+        "system_database_url": dbos_url(rt.db.url),
+        "system_database_engine": rt.db.engine,
+        "executor_id": executor,
+        "application_version": "1",
+        "log_level": "WARNING",
+        "max_executor_threads": max(16, rt.settings.SYNC_CONCURRENCY * 4),
+    }
+    DBOS(config=config)
+    DBOS.launch()
+    DBOS.register_queue(
+        SYNC_QUEUE,
+        worker_concurrency=rt.settings.SYNC_CONCURRENCY,
+        partition_concurrency=1,  # one sync per event at a time, across all replicas
+        polling_interval_sec=0.2,
+        on_conflict="always_update",
+    )
+    DBOS.register_queue(
+        RECONCILE_QUEUE, global_concurrency=1, polling_interval_sec=0.5, on_conflict="always_update"
+    )
+    if schedules:
+        workflows.apply_schedules(rt)
+    _engine = Engine(DBOSClient(system_database_engine=rt.db.engine), executor, worker=True)
+    log.info("engine.launched", executor_id=executor, role=role)
+    return _engine
+
+
+def engine() -> Engine:
+    if _engine is None:
+        raise RuntimeError("the DBOS engine is not launched")
+    return _engine
+
+
+def shutdown(timeout_seconds: int = 10) -> None:
+    global _engine
+    if _engine is None:
+        return
+    _engine.client.destroy()
+    DBOS.destroy(workflow_completion_timeout_sec=timeout_seconds, destroy_registry=False)
+    _engine = None
+
+
+TERMINAL = {"SUCCESS", "ERROR", "CANCELLED", "MAX_RECOVERY_ATTEMPTS_EXCEEDED"}
+
+
+def wait_for(workflow_id: str, timeout: float, poll: float = 0.1) -> tuple[str, Any]:
+    """Wait up to `timeout` s for a workflow: (status, result or None)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status = DBOS.get_workflow_status(workflow_id)
+        state = status.status if status is not None else "UNKNOWN"
+        if state in TERMINAL:
+            return state, (status.output if status is not None and state == "SUCCESS" else None)
+        if time.monotonic() >= deadline:
+            return state, None
+        time.sleep(poll)

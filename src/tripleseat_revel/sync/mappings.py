@@ -1,0 +1,109 @@
+"""Unmapped items across upcoming events (for `mappings check` and the dashboard), and saving a
+mapping an operator chose."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from tripleseat_revel.models import ProductMappingRow
+from tripleseat_revel.sync import ledger
+from tripleseat_revel.sync.catalogue import load_mappings
+from tripleseat_revel.sync.decide import Switches, Target, target_for
+from tripleseat_revel.sync.plan import PlanInputs, PlanProblem, ProblemKind, plan_order
+from tripleseat_revel.sync.runtime import Runtime
+from tripleseat_revel.sync.switches import read_switches
+
+
+def upcoming_unmapped(rt: Runtime, horizon: timedelta) -> list[dict[str, Any]]:
+    """Each unmapped (menu item, establishment) of the next `horizon`'s events, with suggestions."""
+    now = rt.clock()
+    statuses = sorted(
+        {s for loc in rt.config.location for s in rt.config.rules_for(loc).inject_statuses}
+    )
+    with rt.db.session() as session:
+        switches: Switches = read_switches(session, rt.settings)
+    mappings = load_mappings(rt.db, rt.config)
+    found: dict[tuple[int | None, str, int], dict[str, Any]] = {}
+    days = (now.date(), (now + horizon).date())
+    for event in rt.tripleseat.search_events(
+        start_between=days, statuses=statuses, show_financial=True
+    ):
+        target = target_for(event, rt.config, switches)
+        if not isinstance(target, Target):
+            continue
+        inputs = PlanInputs(
+            target.establishment,
+            target.local_id,
+            target.rules.model_copy(update={"unmapped": "block"}),
+            rt.config.revel,
+            rt.config.money,
+            rt.catalogues.get(target.establishment),
+            mappings,
+        )
+        result = plan_order(event, inputs)
+        if not isinstance(result, PlanProblem) or result.kind is not ProblemKind.UNMAPPED:
+            continue
+        for item in result.unmapped:
+            key = (item.menu_item_id, item.name, target.establishment)
+            row = found.setdefault(
+                key,
+                {
+                    "menu_item_id": item.menu_item_id,
+                    "name": item.name,
+                    "establishment": target.establishment,
+                    "event_ids": [],
+                    "detail": item.detail,
+                    "suggestions": [s.__dict__ for s in item.suggestions],
+                },
+            )
+            row["event_ids"].append(event.id)
+    return sorted(found.values(), key=lambda r: (-len(r["event_ids"]), r["name"]))
+
+
+def save_mapping(
+    rt: Runtime,
+    *,
+    menu_item_id: int,
+    revel_product: int,
+    establishment: int | None,
+    item_name: str | None,
+    by: str,
+) -> None:
+    """Persist an operator's mapping (it wins over the locations file) and audit it."""
+    with rt.db.session() as session:
+        existing = session.scalars(
+            sa.select(ProductMappingRow).where(
+                ProductMappingRow.menu_item_id == menu_item_id,
+                ProductMappingRow.establishment_id.is_(None)
+                if establishment is None
+                else ProductMappingRow.establishment_id == establishment,
+            )
+        ).first()
+        if existing is None:
+            session.add(
+                ProductMappingRow(
+                    menu_item_id=menu_item_id,
+                    establishment_id=establishment,
+                    revel_product=revel_product,
+                    item_name=item_name,
+                    created_by=by,
+                )
+            )
+        else:
+            existing.revel_product = revel_product
+            existing.created_by = by
+        ledger.audit(
+            session,
+            None,
+            "mapping.saved",
+            f"menu item {menu_item_id} ({item_name or '?'}) -> Revel product {revel_product}"
+            f" in establishment {establishment or 'all'} by {by}",
+            data={
+                "menu_item_id": menu_item_id,
+                "revel_product": revel_product,
+                "establishment": establishment,
+            },
+        )

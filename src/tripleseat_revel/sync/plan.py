@@ -1,0 +1,359 @@
+"""The planner (pure): a TripleSeat event + configuration -> the Revel order it should become.
+
+No I/O. The money rules are documented with a worked example in docs/money.md: the order's
+subtotal, discount, final total and paid amount equal the TripleSeat documents' to the cent, and a
+document whose own figures do not add up is refused rather than injected with wrong money.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, replace
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from tripleseat_revel.config import MoneyRules, RevelIds, Rules
+from tripleseat_revel.integrations.tripleseat.schemas import Document, Event, LineItem
+from tripleseat_revel.kit.money import ZERO, cents
+from tripleseat_revel.sync.matching import Catalogue, Mappings, Suggestion
+
+LOCAL_ID_PREFIX = "Triple Seat"
+TEST_LOCAL_ID_PREFIX = "Triple Seat TEST"
+
+
+def local_id_for(event_id: int, *, override: bool = False) -> str:
+    """The Revel `local_id` of an event's order (the replaced system's form: its orders match)."""
+    return f"{TEST_LOCAL_ID_PREFIX if override else LOCAL_ID_PREFIX} {event_id}"
+
+
+class ProblemKind(StrEnum):
+    UNMAPPED = "UNMAPPED"
+    MISSING_DATA = "MISSING_DATA"
+    MONEY_MISMATCH = "MONEY_MISMATCH"
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    name: str
+    menu_item_id: int | None
+    product_id: int
+    quantity: int
+    unit_price: Decimal
+    total: Decimal
+    matched_by: str  # "mapping" | "name"
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class UnmappedItem:
+    name: str
+    menu_item_id: int | None
+    quantity: Decimal
+    total: Decimal
+    suggestions: tuple[Suggestion, ...] = ()
+    detail: str = "no Revel product"
+
+
+@dataclass(frozen=True)
+class Totals:
+    subtotal: Decimal
+    discount: Decimal
+    service_charge: Decimal
+    gratuity: Decimal
+    tax: Decimal
+    final_total: Decimal
+    paid: Decimal
+
+    @property
+    def remaining_due(self) -> Decimal:
+        return self.final_total - self.paid
+
+
+@dataclass(frozen=True)
+class OrderPlan:
+    event_id: int
+    local_id: str
+    establishment: int
+    items: tuple[PlannedItem, ...]
+    totals: Totals
+    call_name: str
+    notes: str
+    number_of_people: int | None
+    pickup_time: str | None  # venue wall-clock "YYYY-MM-DDTHH:MM:SS" (Revel wants store-local time)
+    event_date: str | None
+    revel: RevelIds
+    skipped_items: tuple[UnmappedItem, ...] = ()
+    fingerprint: str = field(default="")
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-safe snapshot (Decimals as strings) for the ledger and the API."""
+        data = asdict(self)
+        data["totals"]["remaining_due"] = self.totals.remaining_due
+        snapshot: dict[str, Any] = json.loads(json.dumps(data, default=str))
+        return snapshot
+
+
+@dataclass(frozen=True)
+class PlanProblem:
+    kind: ProblemKind
+    reason: str
+    unmapped: tuple[UnmappedItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    """Everything the planner needs besides the event."""
+
+    establishment: int
+    local_id: str
+    rules: Rules
+    revel: RevelIds
+    money: MoneyRules
+    catalogue: Catalogue
+    mappings: Mappings
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _resolve(line: LineItem, inputs: PlanInputs) -> tuple[int | None, str, str]:
+    """(product id, how matched, detail if unmatched)."""
+    mapped = inputs.mappings.lookup(line.menu_item_id, inputs.establishment)
+    if mapped is not None:
+        product = inputs.catalogue.products.get(mapped)
+        if product is None or not product.active:
+            detail = (
+                f"mapped product {mapped} is not active in establishment {inputs.establishment}"
+            )
+            return None, "", detail
+        return mapped, "mapping", ""
+    by_name = inputs.catalogue.by_name(line.name) if line.name else None
+    if by_name is None:
+        return None, "", "no Revel product with this name"
+    return by_name.id, "name", ""
+
+
+def _line_total(line: LineItem) -> Decimal:
+    return line.total_price if line.total_price is not None else cents(line.quantity * line.price)
+
+
+def _plan_line(line: LineItem, inputs: PlanInputs) -> PlannedItem | UnmappedItem:
+    total = _line_total(line)
+    product_id, matched_by, detail = _resolve(line, inputs)
+    name = line.name or f"menu item {line.menu_item_id}"
+    if product_id is None:
+        suggestions = tuple(inputs.catalogue.suggest(name)) if line.name else ()
+        return UnmappedItem(name, line.menu_item_id, line.quantity, total, suggestions, detail)
+    quantity = line.quantity
+    if quantity == quantity.to_integral_value() and cents(quantity * line.price) == total:
+        return PlannedItem(
+            name, line.menu_item_id, product_id, int(quantity), line.price, total, matched_by
+        )
+    # Revel quantities are whole units: a fractional (or TripleSeat-rounded) line becomes one unit
+    # at the line's total, and the note keeps what TripleSeat said.
+    note = f"{quantity.normalize():f} x {line.price:.2f}"
+    return PlannedItem(name, line.menu_item_id, product_id, 1, total, total, matched_by, note)
+
+
+@dataclass
+class _DocMoney:
+    subtotal: Decimal = ZERO
+    discount: Decimal = ZERO
+    service_charge: Decimal = ZERO
+    gratuity: Decimal = ZERO
+    tax: Decimal = ZERO
+    grand_total: Decimal = ZERO
+    paid: Decimal = ZERO
+
+
+def _classify(description: str, money: MoneyRules) -> str:
+    text = description.casefold()
+    if any(name.casefold() in text for name in money.tax_names):
+        return "tax"
+    if any(name.casefold() in text for name in money.gratuity_names):
+        return "gratuity"
+    return "service_charge"
+
+
+def _document_money(doc: Document, money: MoneyRules) -> tuple[_DocMoney, str | None]:
+    """The document's figures, and a reason if TripleSeat's own arithmetic does not hold."""
+    result = _DocMoney(subtotal=sum((_line_total(li) for li in doc.line_items), ZERO))
+    fin = doc.financials
+    if fin is not None and fin.discounts_total is not None:
+        result.discount = fin.discounts_total
+    else:
+        result.discount = sum((li.discount or ZERO for li in doc.line_items), ZERO)
+    for billing in doc.billing_totals:
+        kind = _classify(billing.description or "", money)
+        setattr(result, kind, getattr(result, kind) + billing.total_price)
+    computed = (
+        result.subtotal - result.discount + result.service_charge + result.gratuity + result.tax
+    )
+    result.grand_total = fin.grand_total if fin and fin.grand_total is not None else computed
+    if doc.payment_set is not None:
+        result.paid = sum((p.net_paid for p in doc.payment_set.payments), ZERO)
+    if computed != result.grand_total:
+        return result, (
+            f"document {doc.id}: items {result.subtotal} - discount {result.discount} + charges "
+            f"{result.service_charge + result.gratuity} + tax {result.tax} = {computed}, "
+            f"but TripleSeat's grand total is {result.grand_total}"
+        )
+    return result, None
+
+
+def _totals(docs: list[Document], money: MoneyRules) -> Totals | PlanProblem:
+    parts: list[_DocMoney] = []
+    for doc in docs:
+        figures, problem = _document_money(doc, money)
+        if problem:
+            return PlanProblem(ProblemKind.MONEY_MISMATCH, problem)
+        parts.append(figures)
+    totals = Totals(
+        *(
+            sum((getattr(p, f) for p in parts), ZERO)
+            for f in (
+                "subtotal",
+                "discount",
+                "service_charge",
+                "gratuity",
+                "tax",
+                "grand_total",
+                "paid",
+            )
+        )
+    )
+    if totals.paid > totals.final_total:
+        return PlanProblem(
+            ProblemKind.MONEY_MISMATCH,
+            f"payments {totals.paid} exceed the grand total {totals.final_total}",
+        )
+    return totals
+
+
+def _customer(event: Event, skipped: tuple[UnmappedItem, ...]) -> tuple[str, str]:
+    contact = event.contact
+    who = (
+        (contact.full_name if contact else "")
+        or (event.account.name if event.account else "")
+        or ""
+    )
+    call_name = (who or event.name or f"Event {event.id}")[:60]
+    lines = [f"Triple Seat Event #{event.id}: {event.name or ''}".rstrip(": ")]
+    when = " ".join(p for p in (event.event_date, (event.event_start or "")[11:]) if p)
+    guests = f"{event.guest_count} guests" if event.guest_count is not None else ""
+    rooms = ", ".join(r.name for r in event.rooms if r.name)
+    lines.append(" | ".join(p for p in (when, guests, rooms) if p))
+    if contact is not None:
+        lines.append("Contact: " + " | ".join(p for p in (who, contact.phone, contact.email) if p))
+    if skipped:
+        names = "; ".join(f"{u.quantity.normalize():f} x {u.name} ({u.total:.2f})" for u in skipped)
+        lines.append(f"NOT ON THIS ORDER (no Revel product): {names}")
+    return call_name, "\n".join(line for line in lines if line)
+
+
+def fingerprint_of(plan: OrderPlan) -> str:
+    """A hash of what matters for drift: where, items, money, guests, date and time."""
+    material = {
+        "establishment": plan.establishment,
+        "items": [(i.product_id, i.quantity, str(i.unit_price), i.note) for i in plan.items],
+        "totals": {k: str(v) for k, v in asdict(plan.totals).items()},
+        "guests": plan.number_of_people,
+        "date": plan.event_date,
+        "start": plan.pickup_time,
+    }
+    encoded = json.dumps(material, sort_keys=True, separators=(",", ":")).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def plan_order(event: Event, inputs: PlanInputs) -> OrderPlan | PlanProblem:
+    """The desired Revel order for `event`, or the problem that prevents one."""
+    docs = event.live_documents
+    lines = [li for doc in docs for li in doc.line_items]
+    if not lines:
+        return PlanProblem(
+            ProblemKind.MISSING_DATA, "the event has no line items (no document with a menu?)"
+        )
+    planned = [_plan_line(li, inputs) for li in lines]
+    items = tuple(p for p in planned if isinstance(p, PlannedItem))
+    unmapped = tuple(p for p in planned if isinstance(p, UnmappedItem))
+    if unmapped and (inputs.rules.unmapped == "block" or not items):
+        names = ", ".join(u.name for u in unmapped)
+        return PlanProblem(
+            ProblemKind.UNMAPPED, f"{len(unmapped)} unmapped item(s): {names}", unmapped
+        )
+    totals = _totals(docs, inputs.money)
+    if isinstance(totals, PlanProblem):
+        return totals
+    call_name, notes = _customer(event, unmapped)
+    start = event.start_local
+    plan = OrderPlan(
+        event_id=event.id,
+        local_id=inputs.local_id,
+        establishment=inputs.establishment,
+        items=items,
+        totals=totals,
+        call_name=call_name,
+        notes=notes,
+        number_of_people=event.guest_count,
+        pickup_time=start.strftime("%Y-%m-%dT%H:%M:%S") if start else None,
+        event_date=event.local_date.isoformat() if event.local_date else None,
+        revel=inputs.revel,
+        skipped_items=unmapped,
+    )
+    return replace(plan, fingerprint=fingerprint_of(plan))
+
+
+def plan_from_json(data: dict[str, Any]) -> OrderPlan:
+    """Rebuild an OrderPlan from its `to_json` snapshot (workflow steps pass plans as JSON)."""
+    totals = data["totals"]
+    return OrderPlan(
+        event_id=int(data["event_id"]),
+        local_id=data["local_id"],
+        establishment=int(data["establishment"]),
+        items=tuple(
+            PlannedItem(
+                name=i["name"],
+                menu_item_id=i["menu_item_id"],
+                product_id=int(i["product_id"]),
+                quantity=int(i["quantity"]),
+                unit_price=Decimal(i["unit_price"]),
+                total=Decimal(i["total"]),
+                matched_by=i["matched_by"],
+                note=i.get("note"),
+            )
+            for i in data["items"]
+        ),
+        totals=Totals(
+            *(
+                Decimal(totals[f])
+                for f in (
+                    "subtotal",
+                    "discount",
+                    "service_charge",
+                    "gratuity",
+                    "tax",
+                    "final_total",
+                    "paid",
+                )
+            )
+        ),
+        call_name=data["call_name"],
+        notes=data["notes"],
+        number_of_people=data.get("number_of_people"),
+        pickup_time=data.get("pickup_time"),
+        event_date=data.get("event_date"),
+        revel=RevelIds(**data["revel"]),
+        skipped_items=tuple(
+            UnmappedItem(
+                name=u["name"],
+                menu_item_id=u["menu_item_id"],
+                quantity=Decimal(u["quantity"]),
+                total=Decimal(u["total"]),
+                detail=u.get("detail", ""),
+            )
+            for u in data.get("skipped_items", [])
+        ),
+        fingerprint=data.get("fingerprint", ""),
+    )

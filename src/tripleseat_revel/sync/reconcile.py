@@ -1,0 +1,214 @@
+"""Reconcile: which events need a sync now, and the schedules that run it.
+
+Sources: events updated in the look-back window, events dated today (in each location's time zone)
+with an injectable status, and the ledger's unfinished rows (so a failed or waiting event is
+retried and one whose day passed becomes a missed-event alert). An event already injected whose
+`updated_at` has not moved is settled: it costs no further TripleSeat or Revel call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from tripleseat_revel.config import Location
+from tripleseat_revel.logging import get_logger
+from tripleseat_revel.models import EventRecord, SyncPending
+from tripleseat_revel.sync.plan import TEST_LOCAL_ID_PREFIX
+from tripleseat_revel.sync.runtime import Runtime
+from tripleseat_revel.sync.switches import read_switches
+
+log = get_logger(__name__)
+
+# Outcomes that stay true until TripleSeat changes the event.
+SETTLED = {
+    "ALREADY_INJECTED",
+    "INJECTED",
+    "AMENDED",
+    "DRIFT",
+    "SKIPPED_STATUS",
+    "SKIPPED_UNKNOWN_LOCATION",
+    "SKIPPED_DELETED",
+    "MISSED",
+}
+UNFINISHED_STATES = ("pending", "waiting", "failed", "dry_run")
+SWEEP_DAYS_BACK = 7
+STALE_PENDING = timedelta(minutes=15)
+
+
+def _search_updated(
+    rt: Runtime, now: datetime, hours_back: int
+) -> Iterable[tuple[int, str | None]]:
+    start = (now - timedelta(hours=hours_back)).date() - timedelta(days=1)
+    for event in rt.tripleseat.search_events(
+        updated_between=(start, now.date() + timedelta(days=1))
+    ):
+        yield event.id, event.updated_at
+
+
+def _by_timezone(locations: list[Location]) -> dict[str, list[Location]]:
+    groups: dict[str, list[Location]] = {}
+    for loc in locations:
+        groups.setdefault(loc.timezone, []).append(loc)
+    return groups
+
+
+def _search_today(
+    rt: Runtime, now: datetime, timezones: list[str] | None
+) -> Iterable[tuple[int, str | None]]:
+    for tz, locations in _by_timezone(rt.config.location).items():
+        if timezones and tz not in timezones:
+            continue
+        today = now.astimezone(ZoneInfo(tz)).date()
+        statuses = sorted(
+            {s for loc in locations for s in rt.config.rules_for(loc).inject_statuses}
+        )
+        ids = [loc.tripleseat_location_id for loc in locations]
+        location_ids = None if any(i is None for i in ids) else [i for i in ids if i is not None]
+        for event in rt.tripleseat.search_events(
+            start_between=(today, today), statuses=statuses, location_ids=location_ids
+        ):
+            yield event.id, event.updated_at
+
+
+def _unfinished(rt: Runtime, now: datetime) -> list[int]:
+    earliest = (now - timedelta(days=SWEEP_DAYS_BACK)).date().isoformat()
+    latest = (now + timedelta(days=1)).date().isoformat()
+    query = sa.select(EventRecord.event_id).where(
+        EventRecord.state.in_(UNFINISHED_STATES),
+        EventRecord.event_date >= earliest,
+        EventRecord.event_date <= latest,
+    )
+    with rt.db.session() as session:
+        return list(session.scalars(query))
+
+
+def _settled(rt: Runtime, candidates: dict[int, str | None], override: bool) -> set[int]:
+    settled: set[int] = set()
+    ids = [i for i, updated in candidates.items() if updated]
+    with rt.db.session() as session:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = session.execute(
+                sa.select(
+                    EventRecord.event_id,
+                    EventRecord.outcome,
+                    EventRecord.ts_updated_at,
+                    EventRecord.local_id,
+                ).where(EventRecord.event_id.in_(chunk))
+            )
+            for event_id, outcome, updated, local_id in rows:
+                same_target = (
+                    local_id is None or local_id.startswith(TEST_LOCAL_ID_PREFIX) == override
+                )
+                if outcome in SETTLED and updated == candidates[event_id] and same_target:
+                    settled.add(event_id)
+    return settled
+
+
+def sweep_stale_pending(rt: Runtime, now: datetime) -> int:
+    """Drop pending markers whose workflow will never run (so triggers stop collapsing into it)."""
+    from dbos import DBOS
+
+    removed = 0
+    with rt.db.session() as session:
+        rows = session.scalars(
+            sa.select(SyncPending).where(SyncPending.requested_at < now - STALE_PENDING)
+        )
+        for row in list(rows):
+            status = DBOS.get_workflow_status(row.workflow_id)
+            if status is None or status.status not in ("ENQUEUED", "PENDING"):
+                session.delete(row)
+                removed += 1
+    return removed
+
+
+def collect(rt: Runtime, params: dict[str, Any]) -> dict[str, Any]:
+    """The events to sync now: {queried, to_sync: [ids], settled: [ids]}."""
+    now = rt.clock()
+    candidates: dict[int, str | None] = {}
+    hours_back = int(params.get("hours_back") or 0)
+    if hours_back:
+        candidates.update(_search_updated(rt, now, hours_back))
+    if params.get("include_today", True):
+        candidates.update(_search_today(rt, now, params.get("timezones")))
+    if params.get("sweep", True):
+        for event_id in _unfinished(rt, now):
+            candidates.setdefault(event_id, None)
+    with rt.db.session() as session:
+        override = read_switches(session, rt.settings).location_override
+    settled = set() if params.get("force") else _settled(rt, candidates, override)
+    stale = sweep_stale_pending(rt, now) if params.get("sweep", True) else 0
+    to_sync = sorted(set(candidates) - settled)
+    log.info(
+        "reconcile.collected",
+        queried=len(candidates),
+        to_sync=len(to_sync),
+        settled=len(settled),
+        stale_pending=stale,
+    )
+    return {
+        "queried": len(candidates),
+        "to_sync": to_sync,
+        "settled": sorted(settled),
+        "now": now.isoformat(),
+    }
+
+
+# ---- schedules -------------------------------------------------------------------------------
+
+
+def scheduled_params(
+    rt: Runtime, scheduled_time: datetime, context: dict[str, Any]
+) -> dict[str, Any] | None:
+    """What a schedule firing should reconcile, or None when this minute is not due."""
+    if context.get("kind") == "day_of":
+        return {
+            "source": "day-of sweep",
+            "hours_back": 0,
+            "include_today": True,
+            "timezones": [context["timezone"]],
+            "sweep": True,
+        }
+    minute = int(scheduled_time.astimezone(UTC).timestamp() // 60)
+    if minute % rt.settings.SYNC_INTERVAL_MINUTES != 0:
+        return None
+    return {
+        "source": "schedule",
+        "hours_back": rt.settings.SYNC_HOURS_BACK,
+        "include_today": True,
+        "sweep": True,
+    }
+
+
+def schedules(rt: Runtime, workflow: Callable[[datetime, Any], Any]) -> list[Any]:
+    """An every-minute tick (a reconcile when SYNC_INTERVAL_MINUTES divides the epoch minute) and a
+    day-of sweep at DAY_OF_SWEEP_TIME in each location time zone."""
+    hour, minute = (int(p) for p in rt.settings.DAY_OF_SWEEP_TIME.split(":"))
+    entries: list[Any] = [
+        {
+            "schedule_name": "reconcile-tick",
+            "workflow_fn": workflow,
+            "schedule": "0 * * * * *",
+            "context": {"kind": "interval"},
+        }
+    ]
+    for tz in sorted({loc.timezone for loc in rt.config.location}):
+        entries.append(
+            {
+                "schedule_name": f"day-of-sweep {tz}",
+                "workflow_fn": workflow,
+                "schedule": f"0 {minute} {hour} * * *",
+                "cron_timezone": tz,
+                "context": {"kind": "day_of", "timezone": tz},
+            }
+        )
+    return entries
+
+
+def today_in(tz: str, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(tz)).date()

@@ -1,0 +1,329 @@
+"""The admin API (Bearer ADMIN_TOKEN): on-demand sync, event state, runs, switches, mappings."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from tripleseat_revel.models import SyncRun
+from tripleseat_revel.sync import bulk, engine, ledger
+from tripleseat_revel.sync.preview import preview_event
+from tripleseat_revel.sync.reconcile import collect
+from tripleseat_revel.sync.record import event_result
+from tripleseat_revel.sync.runtime import Runtime
+from tripleseat_revel.sync.switches import read_switches, set_switch
+from tripleseat_revel.sync.trigger import request_sync
+from tripleseat_revel.web.deps import AdminDep, RuntimeDep
+from tripleseat_revel.web.errors import AppError, ErrorBody
+
+router = APIRouter(prefix="/api", tags=["admin"])
+AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "missing or invalid admin token"},
+    503: {"model": ErrorBody, "description": "ADMIN_TOKEN not configured"},
+}
+
+
+class EventOutcome(BaseModel):
+    id: int
+    name: str | None = None
+    date: str | None = None
+    status: str
+    outcome: str | None = None
+    revel_order_id: int | None = None
+    reason: str | None = None
+    error: str | None = None
+    workflow_id: str | None = None
+    plan: dict[str, Any] | None = None
+
+
+class Summary(BaseModel):
+    queried: int
+    injected: int
+    skipped: int
+    failed: int
+
+
+class SyncResponse(BaseModel):
+    success: bool
+    mode: Literal["single", "bulk"]
+    summary: Summary
+    events: list[EventOutcome]
+    dry_run: bool = False
+
+
+class Accepted(BaseModel):
+    run_id: str
+    status: str = "running"
+    status_url: str
+    mode: Literal["single", "bulk"]
+
+
+def _preview_outcome(prepared: dict[str, Any]) -> dict[str, Any]:
+    event = prepared.get("event") or {}
+    kind = prepared["kind"]
+    would = kind in ("inject", "dry_run")
+    outcome = "WOULD_INJECT" if would else prepared.get("outcome") or kind.upper()
+    status = (
+        "skipped"
+        if would or kind in ("unchanged", "drift", "amend")
+        else ("failed" if outcome.startswith("FAILED") or outcome == "MISSED" else "skipped")
+    )
+    return {
+        "id": prepared["event_id"],
+        "name": event.get("name"),
+        "date": event.get("date"),
+        "status": status,
+        "outcome": outcome,
+        "reason": prepared.get("reason") or ("dry run: would inject" if would else kind),
+        "plan": prepared.get("plan"),
+        "revel_order_id": prepared.get("order_id"),
+    }
+
+
+def _single(rt: Runtime, event_id: int, dry_run: bool) -> Any:
+    if dry_run:
+        return bulk.summarise("single", [_preview_outcome(preview_event(rt, event_id))]) | {
+            "dry_run": True
+        }
+    request = request_sync(rt, event_id, source="api")
+    state, result = engine.wait_for(request.workflow_id, rt.settings.SYNC_WAIT_SECONDS)
+    if isinstance(result, dict):
+        return bulk.summarise("single", [result])
+    if state in engine.TERMINAL:
+        return bulk.summarise(
+            "single", [event_result(rt, event_id, workflow_id=request.workflow_id)]
+        )
+    return JSONResponse(
+        Accepted(
+            run_id=request.workflow_id,
+            mode="single",
+            status_url=f"/api/sync/runs/{request.workflow_id}",
+        ).model_dump(),
+        202,
+    )
+
+
+def _bulk(rt: Runtime, hours_back: int, dry_run: bool) -> Any:
+    if dry_run:
+        found = collect(
+            rt, {"hours_back": hours_back, "include_today": False, "sweep": False, "force": True}
+        )
+        events = [_preview_outcome(preview_event(rt, e)) for e in found["to_sync"]]
+        return bulk.summarise("bulk", events, found["queried"]) | {"dry_run": True}
+    run_id = bulk.start_bulk(rt, hours_back, source="api")
+    state, result = engine.wait_for(run_id, rt.settings.SYNC_WAIT_SECONDS)
+    if isinstance(result, dict):
+        return result
+    return JSONResponse(
+        Accepted(run_id=run_id, mode="bulk", status_url=f"/api/sync/runs/{run_id}").model_dump(),
+        202,
+    )
+
+
+@router.api_route(
+    "/sync/tripleseat",
+    methods=["GET", "POST"],
+    response_model=SyncResponse,
+    responses={
+        **AUTH_ERRORS,
+        202: {"model": Accepted, "description": "still running: poll status_url"},
+        422: {"description": "bad parameters"},
+    },
+)
+async def sync_tripleseat(
+    rt: RuntimeDep,
+    _who: AdminDep,
+    event_id: int | None = Query(default=None, gt=0, description="sync one event"),
+    hours_back: int = Query(
+        default=48, ge=1, le=24 * 90, description="bulk: events updated in N hours"
+    ),
+    dry_run: bool = Query(default=False, description="plan only; write nothing"),
+) -> Any:
+    """On-demand sync: one event (`event_id`) or every recently updated event (`hours_back`)."""
+    if event_id is not None:
+        return await run_in_threadpool(_single, rt, event_id, dry_run)
+    return await run_in_threadpool(_bulk, rt, hours_back, dry_run)
+
+
+def _run_status(rt: Runtime, run_id: str) -> Any:
+    with rt.db.session() as session:
+        run = session.get(SyncRun, run_id)
+        if run is not None:
+            if run.result is not None:
+                return run.result
+            return JSONResponse(
+                {"run_id": run_id, "status": run.status, **bulk.progress(run_id)}, 202
+            )
+    state, result = engine.wait_for(run_id, 0)
+    if state == "UNKNOWN":
+        raise AppError(f"no sync run {run_id}", 404)
+    if isinstance(result, dict):
+        return bulk.summarise("single", [result])
+    return JSONResponse({"run_id": run_id, "status": state.lower()}, 202)
+
+
+@router.get(
+    "/sync/runs/{run_id}",
+    response_model=SyncResponse,
+    responses={**AUTH_ERRORS, 202: {"description": "still running"}, 404: {"model": ErrorBody}},
+)
+async def sync_run(run_id: str, rt: RuntimeDep, _who: AdminDep) -> Any:
+    """The result of a sync that answered 202."""
+    return await run_in_threadpool(_run_status, rt, run_id)
+
+
+class AuditItem(BaseModel):
+    at: str
+    kind: str
+    message: str
+    correlation_id: str | None = None
+    workflow_id: str | None = None
+    data: dict[str, Any] | None = None
+
+
+class EventState(BaseModel):
+    id: int
+    name: str | None
+    date: str | None
+    location: str | None
+    ts_status: str | None
+    state: str
+    outcome: str | None
+    reason: str | None
+    revel_order_id: int | None
+    local_id: str | None
+    plan: dict[str, Any] | None
+    injected_plan: dict[str, Any] | None
+    drift: dict[str, Any] | None
+    unmapped: list[Any] | None
+    attempts: int
+    last_error: str | None
+    last_synced_at: str | None
+    audit: list[AuditItem]
+
+
+def _event_state(rt: Runtime, event_id: int) -> EventState:
+    with rt.db.session() as session:
+        record = ledger.get_record(session, event_id)
+        if record is None:
+            raise AppError(f"event {event_id} has never been synced", 404)
+        trail = [
+            AuditItem(
+                at=e.at.isoformat(),
+                kind=e.kind,
+                message=e.message,
+                correlation_id=e.correlation_id,
+                workflow_id=e.workflow_id,
+                data=e.data,
+            )
+            for e in ledger.audit_trail(session, event_id)
+        ]
+        return EventState(
+            id=record.event_id,
+            name=record.name,
+            date=record.event_date,
+            location=record.location_name,
+            ts_status=record.ts_status,
+            state=record.state,
+            outcome=record.outcome,
+            reason=record.reason,
+            revel_order_id=record.revel_order_id,
+            local_id=record.local_id,
+            plan=record.plan,
+            injected_plan=record.injected_plan,
+            drift=record.drift,
+            unmapped=record.unmapped,
+            attempts=record.attempts,
+            last_error=record.last_error,
+            last_synced_at=record.last_synced_at.isoformat() if record.last_synced_at else None,
+            audit=trail,
+        )
+
+
+@router.get(
+    "/events/{event_id}",
+    response_model=EventState,
+    responses={**AUTH_ERRORS, 404: {"model": ErrorBody}},
+)
+async def event_state(event_id: int, rt: RuntimeDep, _who: AdminDep) -> EventState:
+    """An event's sync state, plan, Revel order id, drift and audit trail."""
+    return await run_in_threadpool(_event_state, rt, event_id)
+
+
+class SwitchesBody(BaseModel):
+    DRY_RUN: bool | None = None
+    ENABLE_CONNECTOR: bool | None = None
+    LOCATION_OVERRIDE: bool | None = None
+
+
+def _switches(rt: Runtime) -> dict[str, bool]:
+    with rt.db.session() as session:
+        s = read_switches(session, rt.settings)
+    return {
+        "DRY_RUN": s.dry_run,
+        "ENABLE_CONNECTOR": s.enabled,
+        "LOCATION_OVERRIDE": s.location_override,
+    }
+
+
+@router.get("/switches", responses=AUTH_ERRORS)
+async def get_switches(rt: RuntimeDep, _who: AdminDep) -> dict[str, bool]:
+    """The switches in force."""
+    return await run_in_threadpool(_switches, rt)
+
+
+def _set_switches(rt: Runtime, body: SwitchesBody, who: str) -> dict[str, bool]:
+    with rt.db.session() as session:
+        for name, value in body.model_dump(exclude_none=True).items():
+            set_switch(session, name, value, by=who)
+    return _switches(rt)
+
+
+@router.put("/switches", responses=AUTH_ERRORS)
+async def put_switches(body: SwitchesBody, rt: RuntimeDep, who: AdminDep) -> dict[str, bool]:
+    """Change switches at run time (persisted and audited)."""
+    return await run_in_threadpool(_set_switches, rt, body, who)
+
+
+class MappingBody(BaseModel):
+    menu_item_id: int = Field(gt=0)
+    revel_product: int = Field(gt=0)
+    establishment: int | None = None
+    item_name: str | None = None
+
+
+def _save_mapping(rt: Runtime, body: MappingBody, who: str) -> dict[str, Any]:
+    from tripleseat_revel.sync.mappings import save_mapping
+
+    catalogue_ok = (
+        body.establishment is None
+        or body.revel_product in rt.catalogues.get(body.establishment).products
+    )
+    if not catalogue_ok:
+        raise AppError(
+            f"Revel product {body.revel_product} is not in establishment {body.establishment}", 422
+        )
+    save_mapping(
+        rt,
+        menu_item_id=body.menu_item_id,
+        revel_product=body.revel_product,
+        establishment=body.establishment,
+        item_name=body.item_name,
+        by=who,
+    )
+    with rt.db.session() as session:
+        waiting = session.scalars(
+            sa.text("SELECT event_id FROM event_ledger WHERE outcome = 'FAILED_UNMAPPED'")
+        ).all()
+    return {"saved": body.model_dump(), "events_to_retry": list(waiting)}
+
+
+@router.post("/mappings", responses={**AUTH_ERRORS, 422: {"model": ErrorBody}})
+async def post_mapping(body: MappingBody, rt: RuntimeDep, who: AdminDep) -> dict[str, Any]:
+    """Save a menu item -> Revel product mapping (used by the next sync; audited)."""
+    return await run_in_threadpool(_save_mapping, rt, body, who)

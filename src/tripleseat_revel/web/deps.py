@@ -1,0 +1,43 @@
+"""Request dependencies: the runtime, and the admin token (constant-time, never open)."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from tripleseat_revel.sync.runtime import Runtime
+from tripleseat_revel.web.errors import AppError
+
+
+def get_runtime(request: Request) -> Runtime:
+    rt: Runtime = request.app.state.runtime
+    return rt
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def token_matches(rt: Runtime, presented: str | None) -> bool:
+    expected = rt.settings.ADMIN_TOKEN
+    if expected is None or not presented:
+        return False
+    return hmac.compare_digest(presented.encode(), expected.get_secret_value().encode())
+
+
+def require_admin(request: Request, rt: RuntimeDep) -> str:
+    """Bearer ADMIN_TOKEN, or the dashboard's signed session. Returns who is acting."""
+    if rt.settings.ADMIN_TOKEN is None:
+        raise AppError("ADMIN_TOKEN is not configured: the admin API stays closed", 503)
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token_matches(rt, token.strip()):
+        return "api"
+    session_user = getattr(request.state, "session_user", None)
+    if session_user:
+        return str(session_user)
+    raise AppError("missing or invalid admin token", 401, headers={"WWW-Authenticate": "Bearer"})
+
+
+AdminDep = Annotated[str, Depends(require_admin)]
