@@ -7,13 +7,9 @@ from prometheus_client import Counter, Gauge, Histogram
 WEBHOOKS_RECEIVED = Counter(
     "tsr_webhooks_received_total", "TripleSeat webhook deliveries accepted", ["trigger", "result"]
 )
-WEBHOOKS_REJECTED = Counter(
-    "tsr_webhooks_rejected_total", "Webhook deliveries rejected", ["reason"]
-)
+WEBHOOKS_REJECTED = Counter("tsr_webhooks_rejected_total", "Webhook deliveries rejected", ["reason"])
 SYNCS = Counter("tsr_syncs_total", "Event syncs finished, by outcome", ["outcome", "bucket"])
-VENDOR_CALLS = Counter(
-    "tsr_vendor_calls_total", "Calls to vendor APIs", ["vendor", "endpoint", "status"]
-)
+VENDOR_CALLS = Counter("tsr_vendor_calls_total", "Calls to vendor APIs", ["vendor", "endpoint", "status"])
 VENDOR_LATENCY = Histogram(
     "tsr_vendor_call_seconds",
     "Vendor API call latency",

@@ -44,9 +44,7 @@ def serve(
     loaded = bootstrap.settings()
     rt = bootstrap.runtime(loaded)
     engine.launch(rt, role="serve")
-    console.print(
-        f"tripleseat-revel serving on http://{host}:{port or loaded.PORT}/ (dashboard at /)"
-    )
+    console.print(f"tripleseat-revel serving on http://{host}:{port or loaded.PORT}/ (dashboard at /)")
     try:
         uvicorn.run(
             create_app(rt),
@@ -122,17 +120,14 @@ def sync(
                 state, result = engine.wait_for(request.workflow_id, timeout)
             if not isinstance(result, dict):
                 bootstrap.fail(
-                    f"the sync did not finish in {timeout:.0f}s "
-                    f"(workflow {request.workflow_id}: {state})",
+                    f"the sync did not finish in {timeout:.0f}s (workflow {request.workflow_id}: {state})",
                     1,
                 )
             outcome = bulk.summarise("single", [result])
         else:
             assert hours_back is not None
             if dry_run:
-                bootstrap.fail(
-                    "--dry-run with --hours-back: set DRY_RUN=true (or use preview per event)"
-                )
+                bootstrap.fail("--dry-run with --hours-back: set DRY_RUN=true (or use preview per event)")
             run_id = bulk.start_bulk(rt, hours_back, source="cli")
             maybe = _wait_run(run_id, timeout)
             if maybe is None:
@@ -167,18 +162,13 @@ def preview(event_id: Annotated[int, typer.Argument(help="TripleSeat event id")]
         "unchanged": "already injected; the order matches",
         "drift": "changed since injection",
     }
-    console.print(
-        verdict.get(prepared["kind"], f"{prepared.get('outcome')}: {prepared.get('reason')}")
-    )
+    console.print(verdict.get(prepared["kind"], f"{prepared.get('outcome')}: {prepared.get('reason')}"))
     for change in prepared.get("changes") or []:
         console.print(f"  - {change}")
     for item in prepared.get("unmapped") or []:
-        hints = ", ".join(
-            f"{s['name']} (#{s['product_id']}, {s['score']}%)" for s in item["suggestions"]
-        )
+        hints = ", ".join(f"{s['name']} (#{s['product_id']}, {s['score']}%)" for s in item["suggestions"])
         console.print(
-            f"  unmapped: {item['name']} (menu item {item['menu_item_id']}): "
-            f"{hints or 'no suggestion'}"
+            f"  unmapped: {item['name']} (menu item {item['menu_item_id']}): {hints or 'no suggestion'}"
         )
 
 
@@ -220,9 +210,7 @@ def mappings_check(
     with console.status("checking upcoming events"):
         rows = upcoming_unmapped(rt, timedelta(days=days))
     if not rows:
-        console.print(
-            f"[green]every item of the next {days} days' events maps to a Revel product[/]"
-        )
+        console.print(f"[green]every item of the next {days} days' events maps to a Revel product[/]")
         return
     from rich.table import Table
 
@@ -230,9 +218,7 @@ def mappings_check(
     for column in ("menu item", "name", "establishment", "events", "suggestions"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        hints = ", ".join(
-            f"{s['name']} (#{s['product_id']}, {s['score']}%)" for s in row["suggestions"]
-        )
+        hints = ", ".join(f"{s['name']} (#{s['product_id']}, {s['score']}%)" for s in row["suggestions"])
         table.add_row(
             str(row["menu_item_id"]),
             row["name"],
@@ -253,9 +239,7 @@ def db_upgrade() -> None:
     db = Database(loaded.DATABASE_URL)
     before = migrate.current_revision(db.engine)
     migrate.upgrade(db.engine)
-    console.print(
-        f"database at revision {migrate.current_revision(db.engine)} (was {before or 'empty'})"
-    )
+    console.print(f"database at revision {migrate.current_revision(db.engine)} (was {before or 'empty'})")
 
 
 def _register_optional() -> None:

@@ -19,9 +19,7 @@ def plan_table(prepared: dict[str, Any]) -> Table | None:
         return None
     table = Table(title=f"Revel order {plan['local_id']} -> establishment {plan['establishment']}")
     for column in ("qty", "item", "Revel product", "unit price", "total", "note"):
-        table.add_column(
-            column, justify="right" if column in ("qty", "unit price", "total") else "left"
-        )
+        table.add_column(column, justify="right" if column in ("qty", "unit price", "total") else "left")
     for item in plan["items"]:
         table.add_row(
             str(item["quantity"]),

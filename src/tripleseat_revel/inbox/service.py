@@ -23,8 +23,7 @@ _INSERT = sa.text(
     "ON CONFLICT (delivery_key) DO NOTHING RETURNING id"
 )
 _REDELIVERED = sa.text(
-    "UPDATE webhook_inbox SET deliveries = deliveries + 1 WHERE delivery_key = :key "
-    "RETURNING id, workflow_id"
+    "UPDATE webhook_inbox SET deliveries = deliveries + 1 WHERE delivery_key = :key RETURNING id, workflow_id"
 )
 _LINK = sa.text("UPDATE webhook_inbox SET workflow_id = :wid WHERE id = :id")
 
@@ -69,9 +68,7 @@ def accept(
         delivery_id = conn.execute(_INSERT, params).scalar()
         if delivery_id is None:
             row = conn.execute(_REDELIVERED, {"key": key}).one()
-            return Accepted(
-                int(row.id), duplicate=True, workflow_id=row.workflow_id, collapsed=True
-            )
+            return Accepted(int(row.id), duplicate=True, workflow_id=row.workflow_id, collapsed=True)
         if not actionable or event_id is None:
             return Accepted(int(delivery_id), duplicate=False, workflow_id=None, collapsed=False)
         request = request_sync_in(conn, event_id, source="webhook", correlation_id=correlation_id)

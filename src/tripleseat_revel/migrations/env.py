@@ -13,9 +13,7 @@ target_metadata = Base.metadata
 OUR_TABLES = set(Base.metadata.tables)
 
 
-def include_object(
-    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
-) -> bool:
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
     # The database also holds DBOS's system tables (same SQLite file); they are not ours to manage.
     if type_ == "table":
         return name in OUR_TABLES

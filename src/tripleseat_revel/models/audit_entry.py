@@ -15,9 +15,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
     __table_args__ = (sa.Index("ix_audit_log_event_at", "event_id", "id"),)
 
-    id: Mapped[int] = mapped_column(
-        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True
-    )
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
     event_id: Mapped[int | None] = mapped_column(sa.BigInteger)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     correlation_id: Mapped[str | None] = mapped_column(sa.String(40))

@@ -20,6 +20,7 @@ class EventRecord(Base):
     start_at: Mapped[datetime | None]
     ts_status: Mapped[str | None] = mapped_column(sa.String(20))
     ts_updated_at: Mapped[str | None] = mapped_column(sa.String(40))
+    ts_fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
     site_id: Mapped[int | None] = mapped_column(sa.BigInteger)
     location_id: Mapped[int | None] = mapped_column(sa.BigInteger)
     location_name: Mapped[str | None] = mapped_column(sa.String(200))

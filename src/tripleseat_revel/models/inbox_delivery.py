@@ -13,9 +13,7 @@ from tripleseat_revel.models.base import Base, utcnow
 class InboxDelivery(Base):
     __tablename__ = "webhook_inbox"
 
-    id: Mapped[int] = mapped_column(
-        sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True
-    )
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True)
     delivery_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     trigger: Mapped[str | None] = mapped_column(sa.String(60))

@@ -19,9 +19,7 @@ WHAT_TO_DO = {
 def _plan_lines(plan: dict[str, Any] | None) -> list[str]:
     if not plan:
         return []
-    lines = [
-        f"  {i['quantity']} x {i['name']} @ {i['unit_price']} = {i['total']}" for i in plan["items"]
-    ]
+    lines = [f"  {i['quantity']} x {i['name']} @ {i['unit_price']} = {i['total']}" for i in plan["items"]]
     t = plan["totals"]
     lines += [
         f"  Subtotal {t['subtotal']}  Discount {t['discount']}  Service {t['service_charge']}  "
@@ -65,12 +63,8 @@ def compose(
     else:
         subject = f"Not on the POS: {name} ({date}): {outcome}"
         for item in prepared.get("unmapped") or []:
-            hints = ", ".join(
-                f"{s['name']} (#{s['product_id']})" for s in item.get("suggestions", [])
-            )
-            body.append(
-                f"  - {item['name']} (menu item {item['menu_item_id']}): {hints or 'no suggestion'}"
-            )
+            hints = ", ".join(f"{s['name']} (#{s['product_id']})" for s in item.get("suggestions", []))
+            body.append(f"  - {item['name']} (menu item {item['menu_item_id']}): {hints or 'no suggestion'}")
         body += ["", "What to do: " + WHAT_TO_DO.get(outcome, WHAT_TO_DO["FAILED"])]
         dedup = f"{outcome}:{reason}"
     body += ["", f"Details and audit trail: {link}"]

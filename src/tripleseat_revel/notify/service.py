@@ -46,9 +46,7 @@ def transport_from_settings(settings: Settings) -> Transport:
 
 
 class Notifier:
-    def __init__(
-        self, db: Database, transport: Transport, *, sender: str, recipients: list[str]
-    ) -> None:
+    def __init__(self, db: Database, transport: Transport, *, sender: str, recipients: list[str]) -> None:
         self.db = db
         self.transport = transport
         self.sender = sender
@@ -86,14 +84,10 @@ class Notifier:
         try:
             self.transport.send(message)
         except Exception as exc:
-            log.error(
-                "email.failed", kind=email.kind, event_id=email.event_id, error=str(exc)[:200]
-            )
+            log.error("email.failed", kind=email.kind, event_id=email.event_id, error=str(exc)[:200])
             with self.db.session() as session:
                 session.execute(
-                    sa.update(EmailLog)
-                    .where(EmailLog.key == email.key)
-                    .values(error=str(exc)[:500])
+                    sa.update(EmailLog).where(EmailLog.key == email.key).values(error=str(exc)[:500])
                 )
             return False
         log.info(

@@ -16,9 +16,7 @@ from tripleseat_revel.sync.runtime import Runtime, runtime
 from tripleseat_revel.sync.workflows import collect_step, enqueue_step
 
 
-def summarise(
-    mode: str, events: list[dict[str, Any]], queried: int | None = None
-) -> dict[str, Any]:
+def summarise(mode: str, events: list[dict[str, Any]], queried: int | None = None) -> dict[str, Any]:
     counts = Counter(e.get("status") for e in events)
     summary = {
         "queried": queried if queried is not None else len(events),
@@ -56,9 +54,7 @@ def bulk_sync(params: dict[str, Any]) -> dict[str, Any]:
         DBOS.set_event("progress", {"done": 0, "total": len(todo)})
         workflow_ids: list[str] = []
         for start in range(0, len(todo), 200):
-            workflow_ids += enqueue_step(
-                todo[start : start + 200], params.get("source", "api"), cid
-            )
+            workflow_ids += enqueue_step(todo[start : start + 200], params.get("source", "api"), cid)
         events: list[dict[str, Any]] = []
         for done, wid in enumerate(workflow_ids, 1):
             events.append(DBOS.get_result(wid) or {})

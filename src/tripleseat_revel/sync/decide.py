@@ -6,6 +6,8 @@ already injected (unchanged), then the time gate.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -38,7 +40,7 @@ class LedgerView:
 
     injected: bool = False
     local_id: str | None = None
-    ts_updated_at: str | None = None
+    ts_fingerprint: str | None = None
     injected_fingerprint: str | None = None
     injected_plan: dict[str, Any] | None = None
     revel_order_id: int | None = None
@@ -61,6 +63,22 @@ class Decision:
     reason: str = ""
     target: Target | None = None
     opens_at: datetime | None = None
+
+
+MATERIAL_KEYS = ("status", "location_id", "site_id", "event_date", "event_start", "event_end", "guest_count")
+
+
+def material_fingerprint(event: Event) -> str:
+    """A hash of what can change an order (TripleSeat's updated_at is only minute-granular)."""
+    data = event.model_dump(mode="json")
+    material = {key: data.get(key) for key in MATERIAL_KEYS}
+    material["documents"] = [
+        {k: d.get(k) for k in ("id", "line_items", "billing_totals", "financials", "payment_set")}
+        for d in data.get("documents", [])
+        if not d.get("deleted_at")
+    ]
+    encoded = json.dumps(material, sort_keys=True, separators=(",", ":"), default=str).encode()
+    return hashlib.sha256(encoded).hexdigest()
 
 
 def target_for(event: Event, config: LocationsConfig, switches: Switches) -> Target | Decision:
@@ -91,9 +109,7 @@ def decide(
 ) -> Decision:
     """The decision for one freshly fetched event (`None` = deleted in TripleSeat)."""
     if not switches.enabled:
-        return Decision(
-            Action.SKIP, Outcome.SKIPPED_DISABLED, "the connector is disabled (ENABLE_CONNECTOR)"
-        )
+        return Decision(Action.SKIP, Outcome.SKIPPED_DISABLED, "the connector is disabled (ENABLE_CONNECTOR)")
     if event is None or event.deleted_at:
         if ledger.injected:
             return Decision(Action.CANCELLED, Outcome.DRIFT, "the event was deleted in TripleSeat")
@@ -106,15 +122,11 @@ def decide(
         if injected:
             reason = f"status changed to {event.status_upper} after the order was injected"
             return Decision(Action.CANCELLED, Outcome.DRIFT, reason, target)
-        reason = (
-            f"status {event.status_upper or 'unknown'} is not one of {target.rules.inject_statuses}"
-        )
+        reason = f"status {event.status_upper or 'unknown'} is not one of {target.rules.inject_statuses}"
         return Decision(Action.SKIP, Outcome.SKIPPED_STATUS, reason, target)
     if injected:
-        if ledger.ts_updated_at and ledger.ts_updated_at == event.updated_at:
-            return Decision(
-                Action.SKIP, Outcome.ALREADY_INJECTED, "unchanged since injection", target
-            )
+        if ledger.ts_fingerprint and ledger.ts_fingerprint == material_fingerprint(event):
+            return Decision(Action.SKIP, Outcome.ALREADY_INJECTED, "unchanged since injection", target)
         return Decision(Action.PLAN, None, "changed since injection", target)
     return _gate(event, target, now)
 
@@ -124,15 +136,11 @@ def _gate(event: Event, target: Target, now: datetime) -> Decision:
     start = event.start_instant
     if start is None and event.start_local is not None:
         start = event.start_local.replace(tzinfo=tz)
-    result = check_gate(
-        event_date=event.local_date, start=start, tz=tz, rules=target.rules, now=now
-    )
+    result = check_gate(event_date=event.local_date, start=start, tz=tz, rules=target.rules, now=now)
     if result.gate is Gate.PROCEED:
         return Decision(Action.PLAN, None, result.reason, target)
     if result.gate is Gate.TOO_EARLY:
-        return Decision(
-            Action.SKIP, Outcome.SKIPPED_TOO_EARLY, result.reason, target, result.opens_at
-        )
+        return Decision(Action.SKIP, Outcome.SKIPPED_TOO_EARLY, result.reason, target, result.opens_at)
     if result.gate is Gate.EVENT_DAY_PASSED:
         return Decision(
             Action.SKIP, Outcome.MISSED, f"{result.reason} and the event was never injected", target

@@ -23,29 +23,25 @@ def diff_plans(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
         changes.append(
             f"location: establishment {before.get('establishment')} -> {after.get('establishment')}"
         )
-    if before.get("event_date") != after.get("event_date") or before.get(
+    if before.get("event_date") != after.get("event_date") or before.get("pickup_time") != after.get(
         "pickup_time"
-    ) != after.get("pickup_time"):
+    ):
         changes.append(
             f"date/time: {before.get('pickup_time') or before.get('event_date')} -> "
             f"{after.get('pickup_time') or after.get('event_date')}"
         )
     if before.get("number_of_people") != after.get("number_of_people"):
-        changes.append(
-            f"guests: {before.get('number_of_people')} -> {after.get('number_of_people')}"
-        )
+        changes.append(f"guests: {before.get('number_of_people')} -> {after.get('number_of_people')}")
     old = Counter(_item_key(i) for i in before.get("items", []))
     new = Counter(_item_key(i) for i in after.get("items", []))
     by_key = {_item_key(i): i for i in [*before.get("items", []), *after.get("items", [])]}
     for key in sorted((old - new).keys(), key=str):
         changes.append(
-            f"removed: {_describe(by_key[key])}"
-            + (f" (x{(old - new)[key]})" if (old - new)[key] > 1 else "")
+            f"removed: {_describe(by_key[key])}" + (f" (x{(old - new)[key]})" if (old - new)[key] > 1 else "")
         )
     for key in sorted((new - old).keys(), key=str):
         changes.append(
-            f"added: {_describe(by_key[key])}"
-            + (f" (x{(new - old)[key]})" if (new - old)[key] > 1 else "")
+            f"added: {_describe(by_key[key])}" + (f" (x{(new - old)[key]})" if (new - old)[key] > 1 else "")
         )
     b_tot, a_tot = before.get("totals", {}), after.get("totals", {})
     for name in MONEY_FIELDS:

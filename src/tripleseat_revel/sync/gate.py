@@ -59,9 +59,7 @@ def check_gate(
         return GateResult(Gate.MISSING_DATA, "the event has no date")
     today = now.astimezone(tz).date()
     if today > event_date:
-        return GateResult(
-            Gate.EVENT_DAY_PASSED, f"the event day {event_date.isoformat()} has passed"
-        )
+        return GateResult(Gate.EVENT_DAY_PASSED, f"the event day {event_date.isoformat()} has passed")
     if rules.time_gate == "event_day":
         if today == event_date:
             return GateResult(Gate.PROCEED, "the event is today")

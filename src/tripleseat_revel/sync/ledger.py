@@ -31,7 +31,7 @@ def ledger_view(record: EventRecord | None) -> LedgerView:
     return LedgerView(
         injected=record.injected_fingerprint is not None and record.revel_order_id is not None,
         local_id=record.local_id,
-        ts_updated_at=record.ts_updated_at,
+        ts_fingerprint=record.ts_fingerprint,
         injected_fingerprint=record.injected_fingerprint,
         injected_plan=record.injected_plan,
         revel_order_id=record.revel_order_id,
@@ -78,13 +78,17 @@ def record_outcome(
     *,
     correlation_id: str | None,
     ts_updated_at: str | None = None,
+    ts_fingerprint: str | None = None,
     plan: dict[str, Any] | None = None,
     unmapped: list[Any] | None = None,
     drift: dict[str, Any] | None = None,
     error: str | None = None,
+    order_id: int | None = None,
 ) -> EventRecord:
     """Store the outcome of a sync run on the event's ledger row."""
     record = _ensure(session, event_id)
+    if order_id is not None:
+        record.revel_order_id = order_id
     record.outcome = outcome.value
     record.state = outcome.state
     record.reason = reason
@@ -100,6 +104,8 @@ def record_outcome(
         record.drift = drift
     if ts_updated_at is not None:
         record.ts_updated_at = ts_updated_at
+    if ts_fingerprint is not None:
+        record.ts_fingerprint = ts_fingerprint
     return record
 
 
@@ -111,6 +117,7 @@ def mark_injected(
     order_id: int,
     plan: dict[str, Any],
     ts_updated_at: str | None,
+    ts_fingerprint: str | None,
 ) -> None:
     """The order now matches `plan`: it becomes the baseline for drift detection."""
     record = _ensure(session, event_id)
@@ -120,6 +127,7 @@ def mark_injected(
     record.injected_plan = plan
     record.injected_at = record.injected_at or now_utc()
     record.ts_updated_at = ts_updated_at
+    record.ts_fingerprint = ts_fingerprint
     record.drift = None
 
 
@@ -150,12 +158,7 @@ def audit(
 
 
 def audit_trail(session: Session, event_id: int, limit: int = 500) -> list[AuditEntry]:
-    query = (
-        sa.select(AuditEntry)
-        .where(AuditEntry.event_id == event_id)
-        .order_by(AuditEntry.id)
-        .limit(limit)
-    )
+    query = sa.select(AuditEntry).where(AuditEntry.event_id == event_id).order_by(AuditEntry.id).limit(limit)
     return list(session.scalars(query))
 
 
@@ -170,9 +173,7 @@ def ops_of(session: Session, local_id: str) -> dict[str, RevelOp]:
 def op_intent(session: Session, local_id: str, op: str, event_id: int) -> None:
     row = session.get(RevelOp, (local_id, op))
     if row is None:
-        session.add(
-            RevelOp(local_id=local_id, op=op, event_id=event_id, state="intent", attempts=1)
-        )
+        session.add(RevelOp(local_id=local_id, op=op, event_id=event_id, state="intent", attempts=1))
     else:
         row.state = "intent" if row.state != "done" else row.state
         row.attempts += 1
@@ -181,9 +182,7 @@ def op_intent(session: Session, local_id: str, op: str, event_id: int) -> None:
 def op_done(session: Session, local_id: str, op: str, event_id: int, revel_id: int | None) -> None:
     row = session.get(RevelOp, (local_id, op))
     if row is None:
-        session.add(
-            RevelOp(local_id=local_id, op=op, event_id=event_id, state="done", revel_id=revel_id)
-        )
+        session.add(RevelOp(local_id=local_id, op=op, event_id=event_id, state="done", revel_id=revel_id))
     else:
         row.state = "done"
         row.revel_id = revel_id
@@ -191,9 +190,7 @@ def op_done(session: Session, local_id: str, op: str, event_id: int, revel_id: i
 
 def reset_ops(session: Session, local_id: str, prefix: str) -> None:
     """Forget ops (e.g. items) so an amended order's new lines are written afresh."""
-    session.execute(
-        sa.delete(RevelOp).where(RevelOp.local_id == local_id, RevelOp.op.startswith(prefix))
-    )
+    session.execute(sa.delete(RevelOp).where(RevelOp.local_id == local_id, RevelOp.op.startswith(prefix)))
 
 
 # ---- pending (coalesced) sync requests -------------------------------------------------------
@@ -202,8 +199,6 @@ def reset_ops(session: Session, local_id: str, prefix: str) -> None:
 def claim_pending(session: Session, event_id: int, workflow_id: str) -> bool:
     """The run `workflow_id` starts: later triggers must queue a new run. True if it was pending."""
     result = session.execute(
-        sa.delete(SyncPending).where(
-            SyncPending.event_id == event_id, SyncPending.workflow_id == workflow_id
-        )
+        sa.delete(SyncPending).where(SyncPending.event_id == event_id, SyncPending.workflow_id == workflow_id)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -20,17 +20,13 @@ from tripleseat_revel.sync.switches import read_switches
 def upcoming_unmapped(rt: Runtime, horizon: timedelta) -> list[dict[str, Any]]:
     """Each unmapped (menu item, establishment) of the next `horizon`'s events, with suggestions."""
     now = rt.clock()
-    statuses = sorted(
-        {s for loc in rt.config.location for s in rt.config.rules_for(loc).inject_statuses}
-    )
+    statuses = sorted({s for loc in rt.config.location for s in rt.config.rules_for(loc).inject_statuses})
     with rt.db.session() as session:
         switches: Switches = read_switches(session, rt.settings)
     mappings = load_mappings(rt.db, rt.config)
     found: dict[tuple[int | None, str, int], dict[str, Any]] = {}
     days = (now.date(), (now + horizon).date())
-    for event in rt.tripleseat.search_events(
-        start_between=days, statuses=statuses, show_financial=True
-    ):
+    for event in rt.tripleseat.search_events(start_between=days, statuses=statuses, show_financial=True):
         target = target_for(event, rt.config, switches)
         if not isinstance(target, Target):
             continue

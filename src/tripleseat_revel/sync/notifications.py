@@ -20,9 +20,7 @@ EMAIL_KIND = {
 }
 
 
-def notify_outcome(
-    rt: Runtime, event_id: int, result: dict[str, Any], prepared: dict[str, Any]
-) -> bool:
+def notify_outcome(rt: Runtime, event_id: int, result: dict[str, Any], prepared: dict[str, Any]) -> bool:
     """Send the outcome's email if it deserves one and it was not sent before. True if sent."""
     kind = EMAIL_KIND.get(result.get("outcome") or "")
     if kind is None:

@@ -90,6 +90,7 @@ class OrderPlan:
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe snapshot (Decimals as strings) for the ledger and the API."""
         data = asdict(self)
+        data["revel"] = self.revel.model_dump()
         data["totals"]["remaining_due"] = self.totals.remaining_due
         snapshot: dict[str, Any] = json.loads(json.dumps(data, default=str))
         return snapshot
@@ -124,9 +125,7 @@ def _resolve(line: LineItem, inputs: PlanInputs) -> tuple[int | None, str, str]:
     if mapped is not None:
         product = inputs.catalogue.products.get(mapped)
         if product is None or not product.active:
-            detail = (
-                f"mapped product {mapped} is not active in establishment {inputs.establishment}"
-            )
+            detail = f"mapped product {mapped} is not active in establishment {inputs.establishment}"
             return None, "", detail
         return mapped, "mapping", ""
     by_name = inputs.catalogue.by_name(line.name) if line.name else None
@@ -148,9 +147,7 @@ def _plan_line(line: LineItem, inputs: PlanInputs) -> PlannedItem | UnmappedItem
         return UnmappedItem(name, line.menu_item_id, line.quantity, total, suggestions, detail)
     quantity = line.quantity
     if quantity == quantity.to_integral_value() and cents(quantity * line.price) == total:
-        return PlannedItem(
-            name, line.menu_item_id, product_id, int(quantity), line.price, total, matched_by
-        )
+        return PlannedItem(name, line.menu_item_id, product_id, int(quantity), line.price, total, matched_by)
     # Revel quantities are whole units: a fractional (or TripleSeat-rounded) line becomes one unit
     # at the line's total, and the note keeps what TripleSeat said.
     note = f"{quantity.normalize():f} x {line.price:.2f}"
@@ -188,9 +185,7 @@ def _document_money(doc: Document, money: MoneyRules) -> tuple[_DocMoney, str | 
     for billing in doc.billing_totals:
         kind = _classify(billing.description or "", money)
         setattr(result, kind, getattr(result, kind) + billing.total_price)
-    computed = (
-        result.subtotal - result.discount + result.service_charge + result.gratuity + result.tax
-    )
+    computed = result.subtotal - result.discount + result.service_charge + result.gratuity + result.tax
     result.grand_total = fin.grand_total if fin and fin.grand_total is not None else computed
     if doc.payment_set is not None:
         result.paid = sum((p.net_paid for p in doc.payment_set.payments), ZERO)
@@ -234,11 +229,7 @@ def _totals(docs: list[Document], money: MoneyRules) -> Totals | PlanProblem:
 
 def _customer(event: Event, skipped: tuple[UnmappedItem, ...]) -> tuple[str, str]:
     contact = event.contact
-    who = (
-        (contact.full_name if contact else "")
-        or (event.account.name if event.account else "")
-        or ""
-    )
+    who = (contact.full_name if contact else "") or (event.account.name if event.account else "") or ""
     call_name = (who or event.name or f"Event {event.id}")[:60]
     lines = [f"Triple Seat Event #{event.id}: {event.name or ''}".rstrip(": ")]
     when = " ".join(p for p in (event.event_date, (event.event_start or "")[11:]) if p)
@@ -272,17 +263,13 @@ def plan_order(event: Event, inputs: PlanInputs) -> OrderPlan | PlanProblem:
     docs = event.live_documents
     lines = [li for doc in docs for li in doc.line_items]
     if not lines:
-        return PlanProblem(
-            ProblemKind.MISSING_DATA, "the event has no line items (no document with a menu?)"
-        )
+        return PlanProblem(ProblemKind.MISSING_DATA, "the event has no line items (no document with a menu?)")
     planned = [_plan_line(li, inputs) for li in lines]
     items = tuple(p for p in planned if isinstance(p, PlannedItem))
     unmapped = tuple(p for p in planned if isinstance(p, UnmappedItem))
     if unmapped and (inputs.rules.unmapped == "block" or not items):
         names = ", ".join(u.name for u in unmapped)
-        return PlanProblem(
-            ProblemKind.UNMAPPED, f"{len(unmapped)} unmapped item(s): {names}", unmapped
-        )
+        return PlanProblem(ProblemKind.UNMAPPED, f"{len(unmapped)} unmapped item(s): {names}", unmapped)
     totals = _totals(docs, inputs.money)
     if isinstance(totals, PlanProblem):
         return totals

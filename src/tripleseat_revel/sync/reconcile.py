@@ -40,13 +40,9 @@ SWEEP_DAYS_BACK = 7
 STALE_PENDING = timedelta(minutes=15)
 
 
-def _search_updated(
-    rt: Runtime, now: datetime, hours_back: int
-) -> Iterable[tuple[int, str | None]]:
+def _search_updated(rt: Runtime, now: datetime, hours_back: int) -> Iterable[tuple[int, str | None]]:
     start = (now - timedelta(hours=hours_back)).date() - timedelta(days=1)
-    for event in rt.tripleseat.search_events(
-        updated_between=(start, now.date() + timedelta(days=1))
-    ):
+    for event in rt.tripleseat.search_events(updated_between=(start, now.date() + timedelta(days=1))):
         yield event.id, event.updated_at
 
 
@@ -64,9 +60,7 @@ def _search_today(
         if timezones and tz not in timezones:
             continue
         today = now.astimezone(ZoneInfo(tz)).date()
-        statuses = sorted(
-            {s for loc in locations for s in rt.config.rules_for(loc).inject_statuses}
-        )
+        statuses = sorted({s for loc in locations for s in rt.config.rules_for(loc).inject_statuses})
         ids = [loc.tripleseat_location_id for loc in locations]
         location_ids = None if any(i is None for i in ids) else [i for i in ids if i is not None]
         for event in rt.tripleseat.search_events(
@@ -102,9 +96,7 @@ def _settled(rt: Runtime, candidates: dict[int, str | None], override: bool) -> 
                 ).where(EventRecord.event_id.in_(chunk))
             )
             for event_id, outcome, updated, local_id in rows:
-                same_target = (
-                    local_id is None or local_id.startswith(TEST_LOCAL_ID_PREFIX) == override
-                )
+                same_target = local_id is None or local_id.startswith(TEST_LOCAL_ID_PREFIX) == override
                 if outcome in SETTLED and updated == candidates[event_id] and same_target:
                     settled.add(event_id)
     return settled
@@ -116,9 +108,7 @@ def sweep_stale_pending(rt: Runtime, now: datetime) -> int:
 
     removed = 0
     with rt.db.session() as session:
-        rows = session.scalars(
-            sa.select(SyncPending).where(SyncPending.requested_at < now - STALE_PENDING)
-        )
+        rows = session.scalars(sa.select(SyncPending).where(SyncPending.requested_at < now - STALE_PENDING))
         for row in list(rows):
             status = DBOS.get_workflow_status(row.workflow_id)
             if status is None or status.status not in ("ENQUEUED", "PENDING"):
@@ -162,17 +152,18 @@ def collect(rt: Runtime, params: dict[str, Any]) -> dict[str, Any]:
 # ---- schedules -------------------------------------------------------------------------------
 
 
-def scheduled_params(
-    rt: Runtime, scheduled_time: datetime, context: dict[str, Any]
-) -> dict[str, Any] | None:
+def scheduled_params(rt: Runtime, scheduled_time: datetime, context: dict[str, Any]) -> dict[str, Any] | None:
     """What a schedule firing should reconcile, or None when this minute is not due."""
     if context.get("kind") == "day_of":
+        # Re-check every event of the day, injected ones included: updated_at is minute-granular,
+        # so this is the day's last word before service.
         return {
             "source": "day-of sweep",
             "hours_back": 0,
             "include_today": True,
             "timezones": [context["timezone"]],
             "sweep": True,
+            "force": True,
         }
     minute = int(scheduled_time.astimezone(UTC).timestamp() // 60)
     if minute % rt.settings.SYNC_INTERVAL_MINUTES != 0:

@@ -69,6 +69,7 @@ def record(
                 order_id=order_id,
                 plan=plan,
                 ts_updated_at=prepared.get("ts_updated_at"),
+                ts_fingerprint=prepared.get("ts_fingerprint"),
             )
         ledger.record_outcome(
             session,
@@ -77,10 +78,12 @@ def record(
             reason,
             correlation_id=correlation_id,
             ts_updated_at=prepared.get("ts_updated_at"),
+            ts_fingerprint=prepared.get("ts_fingerprint"),
             plan=plan,
             unmapped=prepared.get("unmapped"),
             drift={"changes": changes, "reason": reason} if outcome is Outcome.DRIFT else None,
             error=error,
+            order_id=order_id,
         )
         data: dict[str, Any] = {"outcome": outcome.value, "order_id": order_id}
         if changes:

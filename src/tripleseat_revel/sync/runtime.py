@@ -78,9 +78,7 @@ def build_runtime(
         auth,
         token_store=DatabaseTokenStore(db, initial_refresh_token=auth.refresh_token),
         transport=tripleseat_transport,
-        limiter=SharedRateLimiter(
-            db.engine, "tripleseat", settings.TRIPLESEAT_RATE_PER_SECOND * 0.95
-        ),
+        limiter=SharedRateLimiter(db.engine, "tripleseat", settings.TRIPLESEAT_RATE_PER_SECOND * 0.95),
         observer=_observe(observers),
         clock=clock,
     )

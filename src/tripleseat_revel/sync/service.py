@@ -78,9 +78,7 @@ class OrderWriter:
         with self.db.session() as session:
             ledger.op_intent(session, plan.local_id, op, plan.event_id)
 
-    def _done(
-        self, plan: OrderPlan, op: str, revel_id: int | None, kind: str, message: str
-    ) -> None:
+    def _done(self, plan: OrderPlan, op: str, revel_id: int | None, kind: str, message: str) -> None:
         with self.db.session() as session:
             ledger.op_done(session, plan.local_id, op, plan.event_id, revel_id)
             ledger.audit(
@@ -96,16 +94,13 @@ class OrderWriter:
     def _ops(self, plan: OrderPlan) -> dict[str, tuple[str, int | None]]:
         with self.db.session() as session:
             return {
-                op: (row.state, row.revel_id)
-                for op, row in ledger.ops_of(session, plan.local_id).items()
+                op: (row.state, row.revel_id) for op, row in ledger.ops_of(session, plan.local_id).items()
             }
 
     # ---- the order ---------------------------------------------------------------------------
 
     def _lookup(self, plan: OrderPlan) -> Order | None:
-        found = [
-            o for o in self.revel.find_orders(plan.establishment, plan.local_id) if not o.deleted
-        ]
+        found = [o for o in self.revel.find_orders(plan.establishment, plan.local_id) if not o.deleted]
         if len(found) > 1:
             ids = sorted(o.id for o in found)
             log.warning("revel.order.duplicates", event_id=plan.event_id, order_ids=ids)
@@ -141,9 +136,7 @@ class OrderWriter:
                     )
                     return OrderRef(existing.id, adopted=False)
             raise
-        self._done(
-            plan, "order", order.id, "revel.order.created", f"Revel order {order.id} created"
-        )
+        self._done(plan, "order", order.id, "revel.order.created", f"Revel order {order.id} created")
         log.info("revel.order.created", event_id=plan.event_id, order_id=order.id)
         return OrderRef(order.id, adopted=False)
 
@@ -183,9 +176,7 @@ class OrderWriter:
         item = plan.items[index]
         sig = _signature(item.product_id, item.quantity, item.unit_price)
         present = sum(
-            1
-            for i in self._live_items(order_id)
-            if _signature(i.product_id, i.quantity, i.price) == sig
+            1 for i in self._live_items(order_id) if _signature(i.product_id, i.quantity, i.price) == sig
         )
         known = sum(
             1
@@ -204,9 +195,7 @@ class OrderWriter:
             return
         item: PlannedItem = plan.items[index]
         if state == "intent" and self._landed(plan, order_id, index, ops):
-            self._done(
-                plan, op, None, "revel.item.created", f"line {index + 1} was added (verified)"
-            )
+            self._done(plan, op, None, "revel.item.created", f"line {index + 1} was added (verified)")
             return
         self._intent(plan, op)
         created = self.revel.create_order_item(
@@ -254,26 +243,29 @@ class OrderWriter:
         if state == "done":
             return
         if (state == "intent" or adopted) and self.revel.order_history(order_id):
-            self._done(
-                plan, "history", None, "revel.history.found", "order history already present"
-            )
+            self._done(plan, "history", None, "revel.history.found", "order history already present")
             return
         self._intent(plan, "history")
-        history = self.revel.create_order_history(
-            bodies.history_body(plan, order_id, self._local_now())
-        )
+        history = self.revel.create_order_history(bodies.history_body(plan, order_id, self._local_now()))
         self._done(plan, "history", history.id, "revel.history.created", "order history recorded")
 
     def finalize(self, plan: OrderPlan, order_id: int) -> Order:
         """Write the totals and discount (a repeatable PATCH); the order is then complete."""
-        order = self.revel.patch_order(order_id, bodies.final_patch(plan))
+        try:
+            order = self.revel.patch_order(order_id, bodies.final_patch(plan))
+        except RevelError as exc:
+            if not exc.ambiguous:
+                raise
+            order = self.revel.get_order(order_id)  # did the lost PATCH land?
+            totals = (order.subtotal, order.final_total, order.remaining_due)
+            if totals != (plan.totals.subtotal, plan.totals.final_total, plan.totals.remaining_due):
+                raise
         self._done(
             plan,
             "final",
             order_id,
             "revel.order.finalized",
-            f"totals written: final {plan.totals.final_total:.2f}, "
-            f"due {plan.totals.remaining_due:.2f}",
+            f"totals written: final {plan.totals.final_total:.2f}, due {plan.totals.remaining_due:.2f}",
         )
         return order
 
@@ -294,9 +286,7 @@ class OrderWriter:
                 want[sig] -= 1
             else:
                 self.revel.delete_order_item(existing.id)
-                self._audit(
-                    plan, "revel.item.removed", f"removed item {existing.id} from order {order_id}"
-                )
+                self._audit(plan, "revel.item.removed", f"removed item {existing.id} from order {order_id}")
         for index, item in enumerate(plan.items):
             sig = _signature(item.product_id, item.quantity, item.unit_price)
             if want[sig] > 0:

@@ -13,7 +13,7 @@ from tripleseat_revel.integrations.tripleseat.errors import TripleSeatNotFound
 from tripleseat_revel.integrations.tripleseat.schemas import Event
 from tripleseat_revel.sync import ledger
 from tripleseat_revel.sync.catalogue import load_mappings
-from tripleseat_revel.sync.decide import Action, Decision, Switches, decide
+from tripleseat_revel.sync.decide import Action, Decision, Switches, decide, material_fingerprint
 from tripleseat_revel.sync.drift import diff_plans
 from tripleseat_revel.sync.outcomes import Outcome
 from tripleseat_revel.sync.plan import PlanInputs, PlanProblem, ProblemKind, plan_order
@@ -126,6 +126,7 @@ def prepare(
             )
     base: dict[str, Any] = {
         "ts_updated_at": event.updated_at if event else None,
+        "ts_fingerprint": material_fingerprint(event) if event else None,
         "event": {
             "name": event.name,
             "date": event.event_date,
@@ -135,6 +136,19 @@ def prepare(
         if event
         else None,
     }
+    if decision.action is Action.SKIP and decision.outcome is Outcome.MISSED and target is not None:
+        # Before alerting, ask Revel: the replaced system (or a person) may have made the order.
+        found = [o for o in rt.revel.find_orders(target.establishment, target.local_id) if not o.deleted]
+        if found:
+            order_id = min(o.id for o in found)
+            reason = f"Revel order {order_id} exists (made before this connector or by hand)"
+            return {
+                **base,
+                "kind": "skip",
+                "outcome": Outcome.ALREADY_INJECTED.value,
+                "reason": reason,
+                "order_id": order_id,
+            }
     if decision.action is Action.SKIP:
         return {**base, **_decision_dict(decision)}
     if decision.action is Action.CANCELLED:
@@ -159,9 +173,7 @@ def prepare(
     plan = plan_order(event, inputs)
     if isinstance(plan, PlanProblem):
         return {**base, **_problem(plan)}
-    base.update(
-        plan=plan.to_json(), timezone=target.location.timezone, on_change=target.rules.on_change
-    )
+    base.update(plan=plan.to_json(), timezone=target.location.timezone, on_change=target.rules.on_change)
     if view.injected and view.local_id == target.local_id:
         if plan.fingerprint == view.injected_fingerprint:
             return {**base, "kind": "unchanged", "order_id": view.revel_order_id}

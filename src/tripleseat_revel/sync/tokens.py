@@ -33,9 +33,7 @@ class DatabaseTokenStore:
         if row is None:
             return TokenState(refresh_token=self.initial_refresh_token)
         register_secrets([row.access_token or "", row.refresh_token or ""])
-        return TokenState(
-            row.access_token, row.refresh_token or self.initial_refresh_token, row.expires_at
-        )
+        return TokenState(row.access_token, row.refresh_token or self.initial_refresh_token, row.expires_at)
 
     def _state_from_row(self, row: Any) -> TokenState:
         if row is None or (row.access_token is None and row.refresh_token is None):

@@ -24,8 +24,7 @@ _INSERT = sa.text(
     "VALUES (:event_id, :workflow_id, :source, :requested_at, 0) ON CONFLICT (event_id) DO NOTHING"
 )
 _COLLAPSE = sa.text(
-    "UPDATE sync_pending SET collapsed = collapsed + 1 WHERE event_id = :event_id "
-    "RETURNING workflow_id"
+    "UPDATE sync_pending SET collapsed = collapsed + 1 WHERE event_id = :event_id RETURNING workflow_id"
 )
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from dbos import DBOS
+from dbos._error import DBOSException
 
 from tripleseat_revel.kit.http import VendorError, is_retryable
 from tripleseat_revel.logging import correlation, get_logger, new_correlation_id
@@ -73,17 +74,13 @@ def item_step(prepared: dict[str, Any], ctx: dict[str, Any], order_id: int, inde
 
 
 @DBOS.step(name="revel.payment", **WRITE_RETRY)
-def payment_step(
-    prepared: dict[str, Any], ctx: dict[str, Any], order_id: int, adopted: bool
-) -> None:
+def payment_step(prepared: dict[str, Any], ctx: dict[str, Any], order_id: int, adopted: bool) -> None:
     plan = plan_from_json(prepared["plan"])
     _writer(runtime(), prepared, ctx).ensure_payment(plan, order_id, adopted=adopted)
 
 
 @DBOS.step(name="revel.history", **WRITE_RETRY)
-def history_step(
-    prepared: dict[str, Any], ctx: dict[str, Any], order_id: int, adopted: bool
-) -> None:
+def history_step(prepared: dict[str, Any], ctx: dict[str, Any], order_id: int, adopted: bool) -> None:
     plan = plan_from_json(prepared["plan"])
     _writer(runtime(), prepared, ctx).ensure_history(plan, order_id, adopted=adopted)
 
@@ -131,9 +128,7 @@ def notify_step(event_id: int, result: dict[str, Any], prepared: dict[str, Any] 
 # ---- the event workflow ----------------------------------------------------------------------
 
 
-def _inject(
-    event_id: int, prepared: dict[str, Any], ctx: dict[str, Any]
-) -> tuple[Outcome, str, int]:
+def _inject(event_id: int, prepared: dict[str, Any], ctx: dict[str, Any]) -> tuple[Outcome, str, int]:
     ref = order_step(prepared, ctx)
     order_id = int(ref["order_id"])
     if ref["complete"]:
@@ -154,9 +149,7 @@ def _inject(
     return Outcome.INJECTED, reason, order_id
 
 
-def _act(
-    event_id: int, prepared: dict[str, Any], ctx: dict[str, Any]
-) -> tuple[Outcome, str, int | None]:
+def _act(event_id: int, prepared: dict[str, Any], ctx: dict[str, Any]) -> tuple[Outcome, str, int | None]:
     kind = prepared["kind"]
     order_id = prepared.get("order_id")
     if kind in ("skip", "problem", "cancelled"):
@@ -213,6 +206,12 @@ def sync_event(event_id: int, request: dict[str, Any]) -> dict[str, Any]:
                 str(exc),
             )
             log.warning("sync.failed", error=str(exc))
+        except DBOSException:
+            raise  # cancellation and engine errors belong to DBOS
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            outcome, reason, order_id = Outcome.FAILED, f"internal error: {error}", None
+            log.exception("sync.crashed")
         result = record_step(event_id, outcome.value, reason, prepared, order_id, error, ctx)
         notify_step(event_id, result, prepared)
         return result
@@ -221,9 +220,7 @@ def sync_event(event_id: int, request: dict[str, Any]) -> dict[str, Any]:
 # ---- reconcile -------------------------------------------------------------------------------
 
 
-@DBOS.step(
-    name="reconcile.collect", retries_allowed=True, max_attempts=3, should_retry=is_retryable
-)
+@DBOS.step(name="reconcile.collect", retries_allowed=True, max_attempts=3, should_retry=is_retryable)
 def collect_step(params: dict[str, Any]) -> dict[str, Any]:
     return reconcile_mod.collect(runtime(), params)
 
@@ -233,10 +230,7 @@ def enqueue_step(event_ids: list[int], source: str, correlation_id: str) -> list
     from tripleseat_revel.sync.trigger import request_sync
 
     rt = runtime()
-    return [
-        request_sync(rt, e, source=source, correlation_id=correlation_id).workflow_id
-        for e in event_ids
-    ]
+    return [request_sync(rt, e, source=source, correlation_id=correlation_id).workflow_id for e in event_ids]
 
 
 @DBOS.workflow(name="reconcile")

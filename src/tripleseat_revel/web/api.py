@@ -87,17 +87,13 @@ def _preview_outcome(prepared: dict[str, Any]) -> dict[str, Any]:
 
 def _single(rt: Runtime, event_id: int, dry_run: bool) -> Any:
     if dry_run:
-        return bulk.summarise("single", [_preview_outcome(preview_event(rt, event_id))]) | {
-            "dry_run": True
-        }
+        return bulk.summarise("single", [_preview_outcome(preview_event(rt, event_id))]) | {"dry_run": True}
     request = request_sync(rt, event_id, source="api")
     state, result = engine.wait_for(request.workflow_id, rt.settings.SYNC_WAIT_SECONDS)
     if isinstance(result, dict):
         return bulk.summarise("single", [result])
     if state in engine.TERMINAL:
-        return bulk.summarise(
-            "single", [event_result(rt, event_id, workflow_id=request.workflow_id)]
-        )
+        return bulk.summarise("single", [event_result(rt, event_id, workflow_id=request.workflow_id)])
     return JSONResponse(
         Accepted(
             run_id=request.workflow_id,
@@ -110,9 +106,7 @@ def _single(rt: Runtime, event_id: int, dry_run: bool) -> Any:
 
 def _bulk(rt: Runtime, hours_back: int, dry_run: bool) -> Any:
     if dry_run:
-        found = collect(
-            rt, {"hours_back": hours_back, "include_today": False, "sweep": False, "force": True}
-        )
+        found = collect(rt, {"hours_back": hours_back, "include_today": False, "sweep": False, "force": True})
         events = [_preview_outcome(preview_event(rt, e)) for e in found["to_sync"]]
         return bulk.summarise("bulk", events, found["queried"]) | {"dry_run": True}
     run_id = bulk.start_bulk(rt, hours_back, source="api")
@@ -139,9 +133,7 @@ async def sync_tripleseat(
     rt: RuntimeDep,
     _who: AdminDep,
     event_id: int | None = Query(default=None, gt=0, description="sync one event"),
-    hours_back: int = Query(
-        default=48, ge=1, le=24 * 90, description="bulk: events updated in N hours"
-    ),
+    hours_back: int = Query(default=48, ge=1, le=24 * 90, description="bulk: events updated in N hours"),
     dry_run: bool = Query(default=False, description="plan only; write nothing"),
 ) -> Any:
     """On-demand sync: one event (`event_id`) or every recently updated event (`hours_back`)."""
@@ -156,9 +148,7 @@ def _run_status(rt: Runtime, run_id: str) -> Any:
         if run is not None:
             if run.result is not None:
                 return run.result
-            return JSONResponse(
-                {"run_id": run_id, "status": run.status, **bulk.progress(run_id)}, 202
-            )
+            return JSONResponse({"run_id": run_id, "status": run.status, **bulk.progress(run_id)}, 202)
     state, result = engine.wait_for(run_id, 0)
     if state == "UNKNOWN":
         raise AppError(f"no sync run {run_id}", 404)
@@ -301,8 +291,7 @@ def _save_mapping(rt: Runtime, body: MappingBody, who: str) -> dict[str, Any]:
     from tripleseat_revel.sync.mappings import save_mapping
 
     catalogue_ok = (
-        body.establishment is None
-        or body.revel_product in rt.catalogues.get(body.establishment).products
+        body.establishment is None or body.revel_product in rt.catalogues.get(body.establishment).products
     )
     if not catalogue_ok:
         raise AppError(

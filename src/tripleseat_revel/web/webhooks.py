@@ -128,11 +128,7 @@ async def tripleseat_webhook(request: Request) -> Any:
             scheme=check.scheme,
             correlation_id=cid,
         )
-        result = (
-            "duplicate"
-            if accepted.duplicate
-            else ("queued" if reason is None else "not_actionable")
-        )
+        result = "duplicate" if accepted.duplicate else ("queued" if reason is None else "not_actionable")
         WEBHOOKS_RECEIVED.labels(payload.trigger or "none", result).inc()
         log.info(
             "webhook.accepted",

@@ -56,6 +56,7 @@ def upgrade() -> None:
         sa.Column("start_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("ts_status", sa.String(length=20), nullable=True),
         sa.Column("ts_updated_at", sa.String(length=40), nullable=True),
+        sa.Column("ts_fingerprint", sa.String(length=64), nullable=True),
         sa.Column("site_id", sa.BigInteger(), nullable=True),
         sa.Column("location_id", sa.BigInteger(), nullable=True),
         sa.Column("location_name", sa.String(length=200), nullable=True),
@@ -81,9 +82,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("event_id", name=op.f("pk_event_ledger")),
     )
     with op.batch_alter_table("event_ledger", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_event_ledger_event_date"), ["event_date"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_event_ledger_event_date"), ["event_date"], unique=False)
         batch_op.create_index(batch_op.f("ix_event_ledger_state"), ["state"], unique=False)
 
     op.create_table(
@@ -179,9 +178,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("webhook_inbox", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_webhook_inbox_event_id"), ["event_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_webhook_inbox_received_at"), ["received_at"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_webhook_inbox_received_at"), ["received_at"], unique=False)
 
 
 def downgrade() -> None:

@@ -1,0 +1,3 @@
+from tripleseat_revel.cli import main
+
+main()

@@ -1,0 +1,41 @@
+"""Shared fixtures: a simulated vendor world served on localhost, and the connector against it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures.harness import Connector, running_connector
+from tripleseat_revel.sandbox.faults import RateLimitSettings
+from tripleseat_revel.sandbox.server import SandboxServer, serve_in_thread
+from tripleseat_revel.sandbox.world import SandboxWorld
+
+# Tests raise the vendors' limits (on both sides) so they run fast; the benchmarks and the rate
+# limit tests keep the real ones.
+FAST = {"TRIPLESEAT_RATE_PER_SECOND": 200, "REVEL_RATE_PER_MINUTE": 60_000}
+
+
+@pytest.fixture
+def world() -> SandboxWorld:
+    return SandboxWorld(
+        seed=42,
+        tripleseat_rate_limit=RateLimitSettings(limit=200, window_seconds=1),
+        revel_rate_limit=RateLimitSettings(limit=1000, window_seconds=1),
+    )
+
+
+@pytest.fixture
+def sandbox(world: SandboxWorld) -> Iterator[SandboxServer]:
+    server = serve_in_thread(world)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def connector(sandbox: SandboxServer, tmp_path: Path) -> Iterator[Connector]:
+    with running_connector(sandbox, tmp_path, **FAST) as running:
+        yield running
