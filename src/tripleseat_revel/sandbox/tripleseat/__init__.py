@@ -1,0 +1,1 @@
+"""The simulated TripleSeat: state (no HTTP), routes, seed data and control routes."""
