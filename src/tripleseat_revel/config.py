@@ -43,6 +43,15 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def check_statuses(value: list[str]) -> list[str]:
+    """Upper-case TripleSeat statuses; an unknown one is a configuration error."""
+    upper = [s.strip().upper() for s in value]
+    unknown = sorted(set(upper) - TRIPLESEAT_STATUSES)
+    if unknown:
+        raise ValueError(f"unknown status {unknown[0]!r}; expected {sorted(TRIPLESEAT_STATUSES)}")
+    return upper
+
+
 class Rules(_Strict):
     """Business rules; set under [defaults] and overridable per [[location]]."""
 
@@ -55,13 +64,7 @@ class Rules(_Strict):
     @field_validator("inject_statuses")
     @classmethod
     def _statuses(cls, value: list[str]) -> list[str]:
-        upper = [s.strip().upper() for s in value]
-        unknown = sorted(set(upper) - TRIPLESEAT_STATUSES)
-        if unknown:
-            raise ValueError(
-                f"unknown status {unknown[0]!r}; expected {sorted(TRIPLESEAT_STATUSES)}"
-            )
-        return upper
+        return check_statuses(value)
 
 
 class Location(_Strict):
@@ -76,7 +79,7 @@ class Location(_Strict):
     # Optional per-location rule overrides (None = inherit [defaults]).
     inject_statuses: list[str] | None = None
     time_gate: Literal["event_day", "lead_hours"] | None = None
-    lead_hours: float | None = None
+    lead_hours: float | None = Field(default=None, ge=0, le=24 * 14)
     unmapped: Literal["block", "skip"] | None = None
     on_change: Literal["alert", "amend"] | None = None
 
@@ -85,11 +88,14 @@ class Location(_Strict):
     def _tz(cls, value: str) -> str:
         return to_iana(value)
 
+    @field_validator("inject_statuses")
+    @classmethod
+    def _statuses(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else check_statuses(value)
+
     def rules(self, defaults: Rules) -> Rules:
         """The effective rules: this location's overrides on top of the defaults."""
-        overrides = {
-            key: getattr(self, key) for key in Rules.model_fields if getattr(self, key) is not None
-        }
+        overrides = {key: getattr(self, key) for key in Rules.model_fields if getattr(self, key) is not None}
         return Rules.model_validate({**defaults.model_dump(), **overrides})
 
 
@@ -199,9 +205,7 @@ class Settings(BaseSettings):
     TRIPLESEAT_OAUTH_SCOPE: str = "events:read"
     TRIPLESEAT_WEBHOOK_SIGNING_KEY: SecretStr | None = Field(
         default=None,
-        validation_alias=AliasChoices(
-            "TRIPLESEAT_WEBHOOK_SIGNING_KEY", "TRIPLESEAT_WEBHOOK_SECRET"
-        ),
+        validation_alias=AliasChoices("TRIPLESEAT_WEBHOOK_SIGNING_KEY", "TRIPLESEAT_WEBHOOK_SECRET"),
     )
     TRIPLESEAT_WEBHOOK_SIGNING_KEY_PREVIOUS: SecretStr | None = Field(
         default=None,
@@ -215,7 +219,7 @@ class Settings(BaseSettings):
     # Revel
     REVEL_BASE_URL: str | None = None
     REVEL_DOMAIN: str | None = None
-    REVEL_API_KEY: str | None = None
+    REVEL_API_KEY: SecretStr | None = None
     REVEL_API_SECRET: SecretStr | None = None
     REVEL_RATE_PER_MINUTE: float = Field(default=300, gt=0)
     REVEL_CATALOGUE_TTL_SECONDS: int = Field(default=600, ge=0)
@@ -306,10 +310,9 @@ class Settings(BaseSettings):
             self.SESSION_SECRET,
             self.SENDGRID_API_KEY,
             self.SMTP_URL,
+            self.REVEL_API_KEY,
         ]
         values = [s.get_secret_value() for s in secrets if s is not None]
-        if self.REVEL_API_KEY:
-            values.append(self.REVEL_API_KEY)
         return [v for v in values if len(v) >= 4]
 
     @cached_property
@@ -325,6 +328,11 @@ class Settings(BaseSettings):
         )
 
     def _legacy_location(self) -> LocationsConfig:
+        if self.TIMEZONE is not None:
+            try:
+                to_iana(self.TIMEZONE)
+            except ValueError as exc:
+                raise ConfigError(f"environment/.env: TIMEZONE: {exc}") from exc
         raw: dict[str, Any] = {
             "location": [
                 {

@@ -37,12 +37,20 @@ def _wait(condition: Any, timeout: float, what: str) -> Any:
 
 
 def _order_posted(sandbox: SandboxServer, event_id: int) -> bool:
-    return any(w["body"].get("local_id") == f"Triple Seat {event_id}" for w in writes(sandbox, "Order", "POST"))
+    return any(
+        w["body"].get("local_id") == f"Triple Seat {event_id}" for w in writes(sandbox, "Order", "POST")
+    )
 
 
 def _process(sandbox: SandboxServer, tmp_path: Path) -> ConnectorProcess:
-    env = connector_env(sandbox, f"sqlite:///{tmp_path / 'connector.db'}", tmp_path, SYNC_WAIT_SECONDS="0.5",
-                        EXECUTOR_ID="replica-1", **FAST)
+    env = connector_env(
+        sandbox,
+        f"sqlite:///{tmp_path / 'connector.db'}",
+        tmp_path,
+        SYNC_WAIT_SECONDS="0.5",
+        EXECUTOR_ID="replica-1",
+        **FAST,
+    )
     return ConnectorProcess(env, _free_port(), tmp_path / "serve.log")
 
 
@@ -54,8 +62,12 @@ def test_killed_after_the_order_post_the_restarted_worker_completes_that_same_or
     proc.start()
     try:
         # Every Revel write lands, then its response hangs: the worker is stuck right after the POST.
-        set_faults(sandbox, "revel", lost_response_rate=1.0, lost_response_mode="timeout", timeout_seconds=300)
-        response = httpx.post(f"{proc.url}/api/sync/tripleseat", params={"event_id": event["id"]}, headers=AUTH)
+        set_faults(
+            sandbox, "revel", lost_response_rate=1.0, lost_response_mode="timeout", timeout_seconds=300
+        )
+        response = httpx.post(
+            f"{proc.url}/api/sync/tripleseat", params={"event_id": event["id"]}, headers=AUTH
+        )
         assert response.status_code == 202, response.text
         _wait(lambda: _order_posted(sandbox, event["id"]), 30, "the Order POST")
         httpx.delete(f"{sandbox.revel_url}/_sandbox/faults")
@@ -66,8 +78,11 @@ def test_killed_after_the_order_post_the_restarted_worker_completes_that_same_or
 
         proc.start()  # same executor id: DBOS recovers its unfinished workflow
         state = _wait(
-            lambda: (s := httpx.get(f"{proc.url}/api/events/{event['id']}", headers=AUTH).json()).get("outcome")
-            == "INJECTED" and s,
+            lambda: (
+                (s := httpx.get(f"{proc.url}/api/events/{event['id']}", headers=AUTH).json()).get("outcome")
+                == "INJECTED"
+                and s
+            ),
             60,
             "the recovered sync",
         )

@@ -6,6 +6,7 @@ never retried blindly: its caller looks the record up first (ledger, then Revel 
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ T = TypeVar("T")
 # (vendor, endpoint template, status or "error", seconds) -> None; used for metrics.
 CallObserver = Callable[[str, str, str, float], None]
 
+MAX_RETRY_AFTER = 3600.0
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
 
 
@@ -60,12 +62,15 @@ def parse_retry_after(value: str | None) -> float | None:
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
-        pass
+        seconds = None
+    if seconds is not None:
+        # "inf" and "nan" parse as floats; a server's hint is bounded to an hour.
+        return min(max(0.0, seconds), MAX_RETRY_AFTER) if math.isfinite(seconds) else None
     try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
+        return min(max(0.0, parsedate_to_datetime(value).timestamp() - time.time()), MAX_RETRY_AFTER)
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
@@ -78,8 +83,8 @@ class RetryPolicy:
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
         """Exponential backoff with jitter; a server's Retry-After is a floor, never shortened."""
-        backoff = float(min(self.max_delay, self.base_delay * (2 ** (attempt - 1))))
-        backoff *= 1 + random.uniform(-self.jitter, self.jitter)
+        backoff = self.base_delay * (2 ** (attempt - 1)) * (1 + random.uniform(-self.jitter, self.jitter))
+        backoff = float(min(self.max_delay, backoff))
         if retry_after is not None:
             return float(min(max(retry_after, backoff), max(self.max_delay, retry_after)))
         return backoff

@@ -79,9 +79,7 @@ class SharedRateLimiter:
         self._ready = False
 
     def _ensure_row(self) -> None:
-        insert = (
-            "INSERT INTO rate_limits (name, tat) VALUES (:name, 0) ON CONFLICT (name) DO NOTHING"
-        )
+        insert = "INSERT INTO rate_limits (name, tat) VALUES (:name, 0) ON CONFLICT (name) DO NOTHING"
         with self.engine.begin() as conn:
             conn.execute(sa.text(insert), {"name": self.name})
 

@@ -169,9 +169,7 @@ def to_iana(name: str) -> str:
     try:
         ZoneInfo(candidate)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(
-            f"unknown time zone {name!r} (use an IANA name such as 'America/New_York')"
-        ) from exc
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as 'America/New_York')") from exc
     return candidate
 
 

@@ -122,10 +122,15 @@ def decide(
         if injected:
             reason = f"status changed to {event.status_upper} after the order was injected"
             return Decision(Action.CANCELLED, Outcome.DRIFT, reason, target)
-        reason = f"status {event.status_upper or 'unknown'} is not one of {target.rules.inject_statuses}"
+        eligible = ", ".join(target.rules.inject_statuses)
+        reason = f"status {event.status_upper or 'unknown'} (injected: {eligible})"
         return Decision(Action.SKIP, Outcome.SKIPPED_STATUS, reason, target)
     if injected:
         if ledger.ts_fingerprint and ledger.ts_fingerprint == material_fingerprint(event):
+            if ledger.drifted:
+                return Decision(
+                    Action.SKIP, Outcome.DRIFT, ledger.reason or "changed after injection", target
+                )
             return Decision(Action.SKIP, Outcome.ALREADY_INJECTED, "unchanged since injection", target)
         return Decision(Action.PLAN, None, "changed since injection", target)
     return _gate(event, target, now)

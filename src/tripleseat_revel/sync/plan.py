@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -165,11 +166,16 @@ class _DocMoney:
     paid: Decimal = ZERO
 
 
+def _mentions(text: str, names: list[str]) -> bool:
+    """Whole-word match, so "Taxable Service Charge" is not a tax and "Multiple" holds no "tip"."""
+    return any(re.search(rf"\b{re.escape(name.casefold())}\b", text) for name in names)
+
+
 def _classify(description: str, money: MoneyRules) -> str:
     text = description.casefold()
-    if any(name.casefold() in text for name in money.tax_names):
+    if _mentions(text, money.tax_names):
         return "tax"
-    if any(name.casefold() in text for name in money.gratuity_names):
+    if _mentions(text, money.gratuity_names):
         return "gratuity"
     return "service_charge"
 
@@ -338,6 +344,7 @@ def plan_from_json(data: dict[str, Any]) -> OrderPlan:
                 menu_item_id=u["menu_item_id"],
                 quantity=Decimal(u["quantity"]),
                 total=Decimal(u["total"]),
+                suggestions=tuple(Suggestion(**s) for s in u.get("suggestions", [])),
                 detail=u.get("detail", ""),
             )
             for u in data.get("skipped_items", [])

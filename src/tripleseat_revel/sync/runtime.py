@@ -82,10 +82,10 @@ def build_runtime(
         observer=_observe(observers),
         clock=clock,
     )
-    api_secret = settings.REVEL_API_SECRET
+    api_key, api_secret = settings.REVEL_API_KEY, settings.REVEL_API_SECRET
     revel = RevelClient(
         settings.revel_base_url or "https://revel.invalid",
-        settings.REVEL_API_KEY or "",
+        api_key.get_secret_value() if api_key else "",
         api_secret.get_secret_value() if api_secret else "",
         transport=revel_transport,
         limiter=SharedRateLimiter(db.engine, "revel", settings.REVEL_RATE_PER_MINUTE / 60 * 0.95),

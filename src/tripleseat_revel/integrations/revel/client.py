@@ -90,9 +90,7 @@ class RevelClient:
             raise transport_error(exc, endpoint, method) from exc
         finally:
             if self.observer is not None:
-                self.observer(
-                    "revel", f"{method} {endpoint}", status, time.perf_counter() - started
-                )
+                self.observer("revel", f"{method} {endpoint}", status, time.perf_counter() - started)
         if response.status_code not in (200, 201, 202, 204):
             raise error_from_response(response, f"{method} {endpoint}", method)
         if response.status_code == 204 or not response.content:
@@ -113,22 +111,16 @@ class RevelClient:
         retry: RetryPolicy | None = None,
     ) -> Any:
         policy = retry or (NO_RETRY if method == "POST" else self.retry)
-        return with_retries(
-            lambda: self._request_once(method, path, endpoint, params, body), policy=policy
-        )
+        return with_retries(lambda: self._request_once(method, path, endpoint, params, body), policy=policy)
 
     @staticmethod
     def _model(model: type[M], data: Any, endpoint: str) -> M:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
-            raise RevelResponseError(
-                f"{endpoint}: unexpected shape: {exc.errors()[0]['msg']}"
-            ) from exc
+            raise RevelResponseError(f"{endpoint}: unexpected shape: {exc.errors()[0]['msg']}") from exc
 
-    def list_all(
-        self, path: str, params: dict[str, Any], endpoint: str
-    ) -> Iterator[dict[str, Any]]:
+    def list_all(self, path: str, params: dict[str, Any], endpoint: str) -> Iterator[dict[str, Any]]:
         """Every object of a list, following meta.next until it is null."""
         query: Any = {"limit": LIST_LIMIT, **params}
         seen_pages = 0

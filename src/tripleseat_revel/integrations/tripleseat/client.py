@@ -54,9 +54,7 @@ class TokenState:
     expires_at: datetime | None = None
 
     def usable(self, now: datetime, margin: timedelta = timedelta(seconds=60)) -> bool:
-        return bool(self.access_token) and (
-            self.expires_at is None or self.expires_at - margin > now
-        )
+        return bool(self.access_token) and (self.expires_at is None or self.expires_at - margin > now)
 
 
 class TokenStore(Protocol):
@@ -131,9 +129,7 @@ class TripleSeatClient:
     def _token_request(self, data: dict[str, str]) -> TokenResponse:
         body = {"client_id": self.auth.client_id, "client_secret": self.auth.client_secret, **data}
         try:
-            response = self.http.post(
-                "/oauth2/token", data=body, headers={"Accept": "application/json"}
-            )
+            response = self.http.post("/oauth2/token", data=body, headers={"Accept": "application/json"})
         except httpx.HTTPError as exc:
             raise transport_error(exc, "oauth token") from exc
         if response.status_code in (400, 401):
@@ -240,9 +236,7 @@ class TripleSeatClient:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
-            raise TripleSeatResponseError(
-                f"{endpoint}: unexpected shape: {exc.errors()[0]['msg']}"
-            ) from exc
+            raise TripleSeatResponseError(f"{endpoint}: unexpected shape: {exc.errors()[0]['msg']}") from exc
 
     # ---- endpoints ---------------------------------------------------------------------------
 

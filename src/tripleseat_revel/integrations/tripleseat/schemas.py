@@ -270,9 +270,7 @@ class Event(TSModel):
     @property
     def effective_site_id(self) -> int | None:
         return (
-            self.site_id
-            if self.site_id is not None
-            else (self.location.site_id if self.location else None)
+            self.site_id if self.site_id is not None else (self.location.site_id if self.location else None)
         )
 
     @property

@@ -40,6 +40,7 @@ EVENT_TRIGGERS = frozenset(
     }
 )
 OBJECT_KEYS = ("event", "object", "booking", "lead")
+MAX_ID = 2**53 - 1  # the largest id a JSON number holds exactly (TripleSeat ids are far below)
 
 
 def _digest(key: str, message: bytes) -> bytes:
@@ -100,7 +101,7 @@ def _parse_timestamped(text: str) -> tuple[int, list[str]] | None:
     candidates: list[str] = []
     for part in text.replace(" ", ",").split(","):
         name, _, value = part.strip().partition("=")
-        if name == "t" and value.isdigit():
+        if name == "t" and value.isascii() and value.isdigit():
             timestamp = int(value)
         elif name == "v1" and value:
             candidates.append(value)
@@ -118,11 +119,13 @@ def verify(
     tolerance_seconds: int = 300,
 ) -> Verification:
     """Check `header` against `body` with any of `keys` (current first). Never raises."""
-    usable = [k for k in keys if k]
+    usable = [(index, key) for index, key in enumerate(keys) if key]
     if not usable:
         return Verification(False, reason="no signing key configured")
-    if not header or not header.strip() or len(header) > 2048:
+    if not header or not header.strip():
         return Verification(False, reason="missing signature")
+    if len(header) > 2048 or not header.isascii():
+        return Verification(False, reason="malformed signature")
     text = header.strip()
     if "v1=" in text:
         return _verify_timestamped(body, text, usable, now, tolerance_seconds)
@@ -130,14 +133,14 @@ def verify(
     if decoded is None:
         return Verification(False, reason="malformed signature")
     scheme, given = decoded
-    for index, key in enumerate(usable):
+    for index, key in usable:
         if hmac.compare_digest(_digest(key, body), given):
             return Verification(True, scheme=scheme, key_index=index)
     return Verification(False, scheme=scheme, reason="signature mismatch")
 
 
 def _verify_timestamped(
-    body: bytes, text: str, keys: list[str], now: float, tolerance: int
+    body: bytes, text: str, keys: list[tuple[int, str]], now: float, tolerance: int
 ) -> Verification:
     parsed = _parse_timestamped(text)
     if parsed is None:
@@ -146,9 +149,9 @@ def _verify_timestamped(
     if abs(now - timestamp) > tolerance:
         return Verification(False, scheme="timestamped", reason="timestamp outside replay window")
     signed = f"{timestamp}.".encode() + body
-    for index, key in enumerate(keys):
-        expected = _digest(key, signed).hex()
-        if any(hmac.compare_digest(expected, c.lower()) for c in candidates if len(c) == 64):
+    for index, key in keys:
+        expected = _digest(key, signed).hex().encode()
+        if any(hmac.compare_digest(expected, c.lower().encode()) for c in candidates if len(c) == 64):
             return Verification(True, scheme="timestamped", key_index=index)
     return Verification(False, scheme="timestamped", reason="signature mismatch")
 
@@ -164,9 +167,7 @@ class WebhookPayload:
 
     @property
     def actionable(self) -> bool:
-        return self.trigger in EVENT_TRIGGERS or (
-            self.trigger is None and self.object_key == "event"
-        )
+        return self.trigger in EVENT_TRIGGERS or (self.trigger is None and self.object_key == "event")
 
 
 class MalformedPayload(ValueError):
@@ -185,10 +186,11 @@ def _event_id_of(obj: dict[str, Any], object_key: str | None, data: dict[str, An
     for value in candidates:
         if isinstance(value, bool):
             continue
-        if isinstance(value, int) and value > 0:
+        if isinstance(value, int) and 0 < value <= MAX_ID:
             return value
-        if isinstance(value, str) and value.strip().isdigit() and int(value) > 0:
-            return int(value)
+        text = value.strip() if isinstance(value, str) else ""
+        if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID:
+            return int(text)
     return None
 
 
@@ -196,7 +198,7 @@ def parse(body: bytes) -> WebhookPayload:
     """Parse a delivery tolerantly; raise MalformedPayload if it is not a JSON object."""
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise MalformedPayload("body is not valid JSON") from exc
     if not isinstance(data, dict):
         raise MalformedPayload("body is not a JSON object")
