@@ -28,9 +28,7 @@ def _scrub_value(value: Any) -> Any:
                 value = value.replace(secret, "[redacted]")
         return value
     if isinstance(value, Mapping):
-        return {
-            k: ("[redacted]" if _is_secret_key(k) else _scrub_value(v)) for k, v in value.items()
-        }
+        return {k: ("[redacted]" if _is_secret_key(k) else _scrub_value(v)) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_scrub_value(v) for v in value]
     return value
@@ -63,9 +61,23 @@ def register_secrets(values: list[str]) -> None:
     _secret_values.sort(key=len, reverse=True)
 
 
-def configure_logging(
-    *, fmt: str = "console", level: str = "INFO", secrets: list[str] | None = None
-) -> None:
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is now (test runners and daemons replace it)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
+def _stderr_logger(*_args: Any) -> structlog.PrintLogger:
+    return structlog.PrintLogger(file=sys.stderr)
+
+
+def configure_logging(*, fmt: str = "console", level: str = "INFO", secrets: list[str] | None = None) -> None:
     """Configure structlog and the stdlib root logger once per process."""
     global _configured
     register_secrets(list(secrets or []))
@@ -83,10 +95,10 @@ def configure_logging(
     structlog.configure(
         processors=[*shared, structlog.processors.format_exc_info, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(getattr(logging, level)),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=_stderr_logger,
         cache_logger_on_first_use=False,
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],

@@ -230,6 +230,28 @@ def mappings_check(
     raise typer.Exit(1)
 
 
+@auth_app.command("tripleseat")
+def auth_tripleseat(
+    base_url: Annotated[
+        str | None, typer.Option(help="Public URL of this connector (default PUBLIC_URL)")
+    ] = None,
+) -> None:
+    """Print the URL a TripleSeat admin opens to authorise the connector (authorization-code flow)."""
+    from tripleseat_revel.config import ConfigError
+    from tripleseat_revel.sync.onboarding import authorize_url, redirect_uri
+
+    loaded = bootstrap.settings()
+    try:
+        url = authorize_url(loaded, base_url)
+    except ConfigError as exc:
+        bootstrap.fail(f"configuration: {exc}")
+    console.print("1. Register this redirect URL in TripleSeat (Settings > API & Webhooks > OAuth 2.0 apps):")
+    console.print(f"   {redirect_uri(loaded, base_url)}")
+    console.print("2. With `tripleseat-revel serve` running, open as a TripleSeat admin (valid 15 minutes):")
+    console.print(url, soft_wrap=True)
+    console.print("3. The callback stores the tokens; the connector refreshes and rotates them from then on.")
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply pending database migrations (serve and worker also do it at start)."""

@@ -6,6 +6,7 @@ so a sync can be enqueued in the very transaction that records its trigger (the 
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from dataclasses import dataclass
@@ -43,8 +44,10 @@ def executor_id_for(role: str, configured: str | None) -> str:
     return f"{role}-{os.getpid()}"
 
 
-def launch(rt: Runtime, *, role: str = "serve", schedules: bool = True) -> Engine:
-    """Launch DBOS for this process (idempotent). `role`: serve | worker | cli."""
+def launch(rt: Runtime, *, role: str = "serve", schedules: bool = True, work: bool = True) -> Engine:
+    """Launch DBOS for this process (idempotent). `role`: serve | worker | cli.
+
+    `work=False` only enqueues (the process takes no sync from the queue)."""
     global _engine
     if _engine is not None:
         return _engine
@@ -61,6 +64,9 @@ def launch(rt: Runtime, *, role: str = "serve", schedules: bool = True) -> Engin
         "max_executor_threads": max(16, rt.settings.SYNC_CONCURRENCY * 4),
     }
     DBOS(config=config)
+    _adopt_dbos_logs()
+    if not work:
+        DBOS.listen_queues([RECONCILE_QUEUE])
     DBOS.launch()
     DBOS.register_queue(
         SYNC_QUEUE,
@@ -74,9 +80,16 @@ def launch(rt: Runtime, *, role: str = "serve", schedules: bool = True) -> Engin
     )
     if schedules:
         workflows.apply_schedules(rt)
-    _engine = Engine(DBOSClient(system_database_engine=rt.db.engine), executor, worker=True)
+    _engine = Engine(DBOSClient(system_database_engine=rt.db.engine), executor, worker=work)
     log.info("engine.launched", executor_id=executor, role=role)
     return _engine
+
+
+def _adopt_dbos_logs() -> None:
+    """DBOS's records go through our handler: structured (JSON in production) and scrubbed."""
+    dbos_logger = logging.getLogger("dbos")
+    dbos_logger.handlers = []
+    dbos_logger.propagate = True
 
 
 def engine() -> Engine:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from tripleseat_revel.integrations.tripleseat.webhooks import MAX_ID
 from tripleseat_revel.models import SyncRun
 from tripleseat_revel.sync import bulk, engine, ledger
 from tripleseat_revel.sync.preview import preview_event
@@ -119,27 +120,42 @@ def _bulk(rt: Runtime, hours_back: int, dry_run: bool) -> Any:
     )
 
 
-@router.api_route(
-    "/sync/tripleseat",
-    methods=["GET", "POST"],
-    response_model=SyncResponse,
-    responses={
-        **AUTH_ERRORS,
-        202: {"model": Accepted, "description": "still running: poll status_url"},
-        422: {"description": "bad parameters"},
-    },
-)
+SYNC_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **AUTH_ERRORS,
+    202: {"model": Accepted, "description": "still running: poll status_url"},
+    422: {"description": "bad parameters"},
+}
+
+
+EventIdQuery = Query(default=None, gt=0, le=MAX_ID, description="sync one event")
+HoursBackQuery = Query(default=48, ge=1, le=24 * 90, description="bulk: events updated in the last N hours")
+DryRunQuery = Query(default=False, description="plan only; write nothing")
+
+
 async def sync_tripleseat(
     rt: RuntimeDep,
     _who: AdminDep,
-    event_id: int | None = Query(default=None, gt=0, description="sync one event"),
-    hours_back: int = Query(default=48, ge=1, le=24 * 90, description="bulk: events updated in N hours"),
-    dry_run: bool = Query(default=False, description="plan only; write nothing"),
+    event_id: int | None = EventIdQuery,
+    hours_back: int = HoursBackQuery,
+    dry_run: bool = DryRunQuery,
 ) -> Any:
-    """On-demand sync: one event (`event_id`) or every recently updated event (`hours_back`)."""
+    """On-demand sync: one event (`event_id`) or every recently updated event (`hours_back`).
+
+    GET and POST behave the same (the replaced system's clients use both)."""
     if event_id is not None:
         return await run_in_threadpool(_single, rt, event_id, dry_run)
     return await run_in_threadpool(_bulk, rt, hours_back, dry_run)
+
+
+for _method in ("GET", "POST"):
+    router.add_api_route(
+        "/sync/tripleseat",
+        sync_tripleseat,
+        methods=[_method],
+        response_model=SyncResponse,
+        responses=SYNC_RESPONSES,
+        operation_id=f"sync_tripleseat_{_method.lower()}",
+    )
 
 
 def _run_status(rt: Runtime, run_id: str) -> Any:
@@ -240,7 +256,7 @@ def _event_state(rt: Runtime, event_id: int) -> EventState:
     response_model=EventState,
     responses={**AUTH_ERRORS, 404: {"model": ErrorBody}},
 )
-async def event_state(event_id: int, rt: RuntimeDep, _who: AdminDep) -> EventState:
+async def event_state(rt: RuntimeDep, _who: AdminDep, event_id: int = Path(gt=0, le=MAX_ID)) -> EventState:
     """An event's sync state, plan, Revel order id, drift and audit trail."""
     return await run_in_threadpool(_event_state, rt, event_id)
 
@@ -281,9 +297,9 @@ async def put_switches(body: SwitchesBody, rt: RuntimeDep, who: AdminDep) -> dic
 
 
 class MappingBody(BaseModel):
-    menu_item_id: int = Field(gt=0)
-    revel_product: int = Field(gt=0)
-    establishment: int | None = None
+    menu_item_id: int = Field(gt=0, le=MAX_ID)
+    revel_product: int = Field(gt=0, le=MAX_ID)
+    establishment: int | None = Field(default=None, gt=0, le=MAX_ID)
     item_name: str | None = None
 
 
@@ -295,7 +311,7 @@ def _save_mapping(rt: Runtime, body: MappingBody, who: str) -> dict[str, Any]:
     )
     if not catalogue_ok:
         raise AppError(
-            f"Revel product {body.revel_product} is not in establishment {body.establishment}", 422
+            f"Revel product {body.revel_product} not found in establishment {body.establishment}", 404
         )
     save_mapping(
         rt,
@@ -312,7 +328,7 @@ def _save_mapping(rt: Runtime, body: MappingBody, who: str) -> dict[str, Any]:
     return {"saved": body.model_dump(), "events_to_retry": list(waiting)}
 
 
-@router.post("/mappings", responses={**AUTH_ERRORS, 422: {"model": ErrorBody}})
+@router.post("/mappings", responses={**AUTH_ERRORS, 404: {"model": ErrorBody}})
 async def post_mapping(body: MappingBody, rt: RuntimeDep, who: AdminDep) -> dict[str, Any]:
     """Save a menu item -> Revel product mapping (used by the next sync; audited)."""
     return await run_in_threadpool(_save_mapping, rt, body, who)

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from tripleseat_revel.metrics import observe_vendor_call
 from tripleseat_revel.sync.runtime import Runtime
-from tripleseat_revel.web import api, health, webhooks
+from tripleseat_revel.web import api, health, oauth, webhooks
 from tripleseat_revel.web.errors import install_error_handler
 
 
@@ -24,4 +24,5 @@ def create_app(rt: Runtime) -> FastAPI:
     app.include_router(health.router)
     app.include_router(webhooks.router)
     app.include_router(api.router)
+    app.include_router(oauth.router)
     return app

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -27,9 +31,20 @@ class ErrorBody(BaseModel):
     error: str
 
 
+def _describe(error: dict[str, Any]) -> str:
+    where = ".".join(str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body"))
+    return f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg", "invalid"))
+
+
 def install_error_handler(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _render(_request: Request, exc: AppError) -> JSONResponse:
         return JSONResponse(
             {"error": exc.message, **exc.extra}, status_code=exc.status_code, headers=exc.headers
         )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # The house error shape, keeping FastAPI's `detail` list for clients that read it.
+        errors = jsonable_encoder(exc.errors())
+        return JSONResponse({"error": "invalid request: " + _describe(errors[0]), "detail": errors}, 422)

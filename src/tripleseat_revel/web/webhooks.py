@@ -113,10 +113,10 @@ async def tripleseat_webhook(request: Request) -> Any:
         raise _reject("malformed", 400, str(exc)) from exc
     with correlation() as cid:
         reason = None
-        if payload.event_id is None:
-            reason = "no event id in the payload"
-        elif not payload.actionable:
+        if not payload.actionable:
             reason = f"trigger {payload.trigger} is not an event change"
+        elif payload.event_id is None:
+            reason = "no event id in the payload"
         accepted = await run_in_threadpool(
             accept,
             rt.db,
