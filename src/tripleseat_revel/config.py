@@ -232,6 +232,8 @@ class Settings(BaseSettings):
     PORT: int = Field(default=8000, ge=1, le=65535)
     PUBLIC_URL: str | None = None
     EXECUTOR_ID: str | None = None
+    DEAD_REPLICA_SECONDS: int = Field(default=120, ge=30)
+    WORKFLOW_RETENTION_DAYS: int = Field(default=30, ge=1)
 
     # Switches (initial values; changed at run time from the dashboard/API and persisted)
     DRY_RUN: bool = False
@@ -240,6 +242,7 @@ class Settings(BaseSettings):
 
     # Reconcile
     SYNC_INTERVAL_MINUTES: int = Field(default=45, ge=1, le=24 * 60)
+    SYNC_INTERVAL_SECONDS: int | None = Field(default=None, ge=1, le=24 * 3600)  # overrides minutes
     SYNC_HOURS_BACK: int = Field(default=48, ge=1, le=24 * 90)
     DAY_OF_SWEEP_TIME: str = "06:00"
     SYNC_CONCURRENCY: int = Field(default=4, ge=1, le=64)
@@ -272,6 +275,17 @@ class Settings(BaseSettings):
         if not (hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60):
             raise ValueError("expected HH:MM, e.g. 06:00")
         return f"{int(hours):02d}:{int(minutes):02d}"
+
+    @field_validator("SYNC_INTERVAL_SECONDS")
+    @classmethod
+    def _tick(cls, value: int | None) -> int | None:
+        if value is not None and not (60 % value == 0 if value < 60 else value % 60 == 0):
+            raise ValueError("must divide a minute (1-30, 60) or be whole minutes")
+        return value
+
+    @property
+    def sync_interval_seconds(self) -> int:
+        return self.SYNC_INTERVAL_SECONDS or self.SYNC_INTERVAL_MINUTES * 60
 
     @field_validator("REVEL_BASE_URL", "TRIPLESEAT_API_BASE", "PUBLIC_URL")
     @classmethod

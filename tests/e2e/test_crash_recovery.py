@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from pathlib import Path
 from typing import Any
@@ -12,18 +11,12 @@ import pytest
 
 from tests.conftest import FAST
 from tests.e2e.test_sync_engine import _event, _expected_rows, _item_rows
-from tests.fixtures.harness import ADMIN_TOKEN, ConnectorProcess, connector_env
+from tests.fixtures.harness import ADMIN_TOKEN, ConnectorProcess, connector_env, free_port
 from tests.fixtures.sandbox_api import orders_for, revel_totals, set_faults, ts_totals, writes
 from tripleseat_revel.sandbox.server import SandboxServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait(condition: Any, timeout: float, what: str) -> Any:
@@ -51,7 +44,7 @@ def _process(sandbox: SandboxServer, tmp_path: Path) -> ConnectorProcess:
         EXECUTOR_ID="replica-1",
         **FAST,
     )
-    return ConnectorProcess(env, _free_port(), tmp_path / "serve.log")
+    return ConnectorProcess(env, free_port(), tmp_path / "serve.log")
 
 
 def test_killed_after_the_order_post_the_restarted_worker_completes_that_same_order(

@@ -252,6 +252,54 @@ def auth_tripleseat(
     console.print("3. The callback stores the tokens; the connector refreshes and rotates them from then on.")
 
 
+@app.command()
+def replicas() -> None:
+    """Replicas (executors): last heartbeat, and the syncs each one holds."""
+    from dbos import DBOS
+    from rich.table import Table
+
+    from tripleseat_revel.models import Replica, utcnow
+    from tripleseat_revel.sync import engine
+
+    rt = bootstrap.runtime(bootstrap.settings(), service=False)
+    engine.launch(rt, role="cli", schedules=False, work=False)
+    try:
+        table = Table(title="replicas")
+        for column in ("executor", "role", "host/pid", "last heartbeat", "state", "pending syncs"):
+            table.add_column(column)
+        with rt.db.session() as session:
+            rows = session.query(Replica).order_by(Replica.heartbeat_at.desc()).all()
+        dead_after = rt.settings.DEAD_REPLICA_SECONDS
+        for r in rows:
+            age = (utcnow() - r.heartbeat_at).total_seconds()
+            state = "stopped" if r.stopped_at else ("alive" if age < dead_after else "[red]silent[/]")
+            pending = len(DBOS.list_workflows(status="PENDING", executor_id=r.executor_id, load_input=False))
+            table.add_row(
+                r.executor_id, r.role, f"{r.hostname}/{r.pid}", f"{age:.0f}s ago", state, str(pending)
+            )
+        console.print(table)
+    finally:
+        engine.shutdown()
+
+
+@app.command()
+def recover(
+    executor_ids: Annotated[list[str], typer.Argument(help="Executor ids of replicas that are gone")],
+) -> None:
+    """Re-enqueue the unfinished syncs of dead replicas now (the janitor does it after
+    DEAD_REPLICA_SECONDS); any running worker picks them up."""
+    from tripleseat_revel.sync import engine
+    from tripleseat_revel.sync.janitor import recover_executors
+
+    rt = bootstrap.runtime(bootstrap.settings(), service=False)
+    engine.launch(rt, role="cli", schedules=False, work=False)
+    try:
+        for executor_id, count in recover_executors(rt, executor_ids).items():
+            console.print(f"{executor_id}: {count} workflow(s) re-enqueued")
+    finally:
+        engine.shutdown()
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply pending database migrations (serve and worker also do it at start)."""

@@ -8,6 +8,7 @@ from tripleseat_revel.models.inbox_delivery import InboxDelivery
 from tripleseat_revel.models.oauth_token import OAuthToken
 from tripleseat_revel.models.product_mapping import ProductMappingRow
 from tripleseat_revel.models.rate_slot import RateSlot
+from tripleseat_revel.models.replica import Replica
 from tripleseat_revel.models.revel_op import RevelOp
 from tripleseat_revel.models.switch import Switch
 from tripleseat_revel.models.sync_pending import SyncPending
@@ -22,6 +23,7 @@ __all__ = [
     "OAuthToken",
     "ProductMappingRow",
     "RateSlot",
+    "Replica",
     "RevelOp",
     "Switch",
     "SyncPending",

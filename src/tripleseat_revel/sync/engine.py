@@ -7,7 +7,6 @@ so a sync can be enqueued in the very transaction that records its trigger (the 
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +15,8 @@ from dbos import DBOS, DBOSClient, DBOSConfig
 
 from tripleseat_revel.db import dbos_url
 from tripleseat_revel.logging import get_logger
+from tripleseat_revel.sync.reconcile import schedules as reconcile_schedules
+from tripleseat_revel.sync.replicas import Heartbeat, default_executor_id
 from tripleseat_revel.sync.runtime import Runtime
 
 log = get_logger(__name__)
@@ -30,18 +31,10 @@ class Engine:
     client: DBOSClient
     executor_id: str
     worker: bool
+    heartbeat: Heartbeat
 
 
 _engine: Engine | None = None
-
-
-def executor_id_for(role: str, configured: str | None) -> str:
-    """A stable id per replica: a restarted replica recovers its own unfinished workflows."""
-    if configured:
-        return configured
-    if role in ("serve", "worker"):
-        return "local"
-    return f"{role}-{os.getpid()}"
 
 
 def launch(rt: Runtime, *, role: str = "serve", schedules: bool = True, work: bool = True) -> Engine:
@@ -51,9 +44,9 @@ def launch(rt: Runtime, *, role: str = "serve", schedules: bool = True, work: bo
     global _engine
     if _engine is not None:
         return _engine
-    from tripleseat_revel.sync import bulk, workflows  # noqa: F401 - registered before launch
+    from tripleseat_revel.sync import bulk, janitor, workflows  # noqa: F401 - registered before launch
 
-    executor = executor_id_for(role, rt.settings.EXECUTOR_ID)
+    executor = default_executor_id(role, rt.settings.EXECUTOR_ID, sqlite=rt.db.is_sqlite)
     config: DBOSConfig = {
         "name": APP_NAME,
         "system_database_url": dbos_url(rt.db.url),
@@ -66,7 +59,7 @@ def launch(rt: Runtime, *, role: str = "serve", schedules: bool = True, work: bo
     DBOS(config=config)
     _adopt_dbos_logs()
     if not work:
-        DBOS.listen_queues([RECONCILE_QUEUE])
+        DBOS.listen_queues([])
     DBOS.launch()
     DBOS.register_queue(
         SYNC_QUEUE,
@@ -79,8 +72,12 @@ def launch(rt: Runtime, *, role: str = "serve", schedules: bool = True, work: bo
         RECONCILE_QUEUE, global_concurrency=1, polling_interval_sec=0.5, on_conflict="always_update"
     )
     if schedules:
-        workflows.apply_schedules(rt)
-    _engine = Engine(DBOSClient(system_database_engine=rt.db.engine), executor, worker=work)
+        DBOS.apply_schedules([*reconcile_schedules(rt, workflows.scheduled_reconcile), janitor.SCHEDULE])
+    heartbeat = Heartbeat(rt.db, executor, role)
+    heartbeat.start()
+    _engine = Engine(
+        DBOSClient(system_database_engine=rt.db.engine), executor, worker=work, heartbeat=heartbeat
+    )
     log.info("engine.launched", executor_id=executor, role=role)
     return _engine
 
@@ -103,6 +100,7 @@ def shutdown(timeout_seconds: int = 10) -> None:
     if _engine is None:
         return
     _engine.client.destroy()
+    _engine.heartbeat.stop()
     DBOS.destroy(workflow_completion_timeout_sec=timeout_seconds, destroy_registry=False)
     _engine = None
 

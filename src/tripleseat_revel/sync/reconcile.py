@@ -165,9 +165,11 @@ def scheduled_params(rt: Runtime, scheduled_time: datetime, context: dict[str, A
             "sweep": True,
             "force": True,
         }
-    minute = int(scheduled_time.astimezone(UTC).timestamp() // 60)
-    if minute % rt.settings.SYNC_INTERVAL_MINUTES != 0:
-        return None
+    interval = rt.settings.sync_interval_seconds
+    if interval >= 60:
+        minute = int(scheduled_time.astimezone(UTC).timestamp() // 60)
+        if minute % (interval // 60) != 0:
+            return None
     return {
         "source": "schedule",
         "hours_back": rt.settings.SYNC_HOURS_BACK,
@@ -180,11 +182,13 @@ def schedules(rt: Runtime, workflow: Callable[[datetime, Any], Any]) -> list[Any
     """An every-minute tick (a reconcile when SYNC_INTERVAL_MINUTES divides the epoch minute) and a
     day-of sweep at DAY_OF_SWEEP_TIME in each location time zone."""
     hour, minute = (int(p) for p in rt.settings.DAY_OF_SWEEP_TIME.split(":"))
+    interval = rt.settings.sync_interval_seconds
+    tick = f"*/{interval} * * * * *" if interval < 60 else "0 * * * * *"
     entries: list[Any] = [
         {
             "schedule_name": "reconcile-tick",
             "workflow_fn": workflow,
-            "schedule": "0 * * * * *",
+            "schedule": tick,
             "context": {"kind": "interval"},
         }
     ]

@@ -267,7 +267,3 @@ def scheduled_reconcile(scheduled_time: datetime, context: Any) -> dict[str, Any
     if params is None:
         return None
     return reconcile(params)
-
-
-def apply_schedules(rt: Runtime) -> None:
-    DBOS.apply_schedules(reconcile_mod.schedules(rt, scheduled_reconcile))
