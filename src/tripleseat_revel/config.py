@@ -193,7 +193,11 @@ class Settings(BaseSettings):
     """Every setting of the connector. Secrets are SecretStr so they never print."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        env_ignore_empty=True,  # "KEY=" (as in a copied .env.example) means unset
     )
 
     # TripleSeat
