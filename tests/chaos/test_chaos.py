@@ -33,8 +33,8 @@ from tripleseat_revel.sandbox.faults import FaultSettings, RateLimitSettings
 from tripleseat_revel.sandbox.server import SandboxServer, serve_in_thread
 from tripleseat_revel.sandbox.world import SandboxWorld
 
-pytestmark = [pytest.mark.chaos, pytest.mark.slow]
 FULL = os.environ.get("CHAOS_SIZE", "ci") == "full"
+pytestmark = [pytest.mark.chaos, pytest.mark.slow, pytest.mark.timeout(3600 if FULL else 900)]
 EVENTS = 300 if FULL else 40
 KILLS = 3
 SILENT_SHARE = 0.2  # events whose webhooks are never delivered
