@@ -9,7 +9,6 @@ import pytest
 import time_machine
 
 from tripleseat_revel.kit.http import (
-    NO_RETRY,
     RetryPolicy,
     VendorError,
     is_retryable,
@@ -122,7 +121,7 @@ def test_stops_at_the_number_of_attempts() -> None:
 def test_no_retry_policy_calls_once() -> None:
     call = Flaky(retryable())
     with pytest.raises(VendorError):
-        with_retries(call, policy=NO_RETRY, sleep=lambda _: None)
+        with_retries(call, policy=RetryPolicy(attempts=1), sleep=lambda _: None)
     assert call.calls == 1
 
 
@@ -182,3 +181,35 @@ def test_retry_after_http_date_in_the_past() -> None:
 
 def test_retry_after_infinity_is_unusable() -> None:
     assert parse_retry_after("inf") is None
+
+
+def test_unambiguous_only_retries_a_429_but_not_a_5xx_that_may_have_landed() -> None:
+    calls: list[int] = []
+
+    def rate_limited_then_ok() -> str:
+        calls.append(1)
+        if len(calls) == 1:
+            raise VendorError("429", status=429, retryable=True, retry_after=0)
+        return "ok"
+
+    assert (
+        with_retries(
+            rate_limited_then_ok,
+            policy=RetryPolicy(attempts=3, base_delay=0),
+            sleep=lambda _: None,
+            unambiguous_only=True,
+        )
+        == "ok"
+    )
+    assert len(calls) == 2
+
+    def lost() -> str:
+        calls.append(1)
+        raise VendorError("502 after the write", status=502, retryable=True, ambiguous=True)
+
+    calls.clear()
+    with pytest.raises(VendorError):
+        with_retries(
+            lost, policy=RetryPolicy(attempts=3, base_delay=0), sleep=lambda _: None, unambiguous_only=True
+        )
+    assert len(calls) == 1

@@ -90,8 +90,6 @@ class RetryPolicy:
         return backoff
 
 
-NO_RETRY = RetryPolicy(attempts=1)
-
 
 def with_retries(
     call: Callable[[], T],
@@ -99,14 +97,16 @@ def with_retries(
     policy: RetryPolicy,
     sleep: Callable[[float], None] = time.sleep,
     on_retry: Callable[[VendorError, float], None] | None = None,
+    unambiguous_only: bool = False,
 ) -> T:
-    """Run `call`, retrying retryable VendorErrors per `policy`."""
+    """Run `call`, retrying retryable VendorErrors per `policy`. With `unambiguous_only` (for
+    writes that are not idempotent) only errors that prove nothing was applied are retried."""
     attempt = 1
     while True:
         try:
             return call()
         except VendorError as exc:
-            if not exc.retryable or attempt >= policy.attempts:
+            if not exc.retryable or attempt >= policy.attempts or (unambiguous_only and exc.ambiguous):
                 raise
             pause = policy.delay(attempt, exc.retry_after)
             if on_retry is not None:

@@ -82,11 +82,26 @@ def launch(rt: Runtime, *, role: str = "serve", schedules: bool = True, work: bo
     return _engine
 
 
+class _OneLineWarnings(logging.Filter):
+    """DBOS warns at every step retry (expected under vendor faults) with a full traceback;
+    keep the message and the error's one-line summary."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno <= logging.WARNING and record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            record.msg = f"{record.getMessage()}: {type(error).__name__}: {error}"
+            record.args = None
+            record.exc_info = None
+        return True
+
+
 def _adopt_dbos_logs() -> None:
     """DBOS's records go through our handler: structured (JSON in production) and scrubbed."""
     dbos_logger = logging.getLogger("dbos")
     dbos_logger.handlers = []
     dbos_logger.propagate = True
+    if not any(isinstance(f, _OneLineWarnings) for f in dbos_logger.filters):
+        dbos_logger.addFilter(_OneLineWarnings())
 
 
 def engine() -> Engine:

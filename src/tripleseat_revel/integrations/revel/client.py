@@ -30,7 +30,6 @@ from tripleseat_revel.integrations.revel.schemas import (
 )
 from tripleseat_revel.kit.http import (
     DEFAULT_TIMEOUT,
-    NO_RETRY,
     CallObserver,
     RetryPolicy,
     with_retries,
@@ -110,8 +109,13 @@ class RevelClient:
         body: Any = None,
         retry: RetryPolicy | None = None,
     ) -> Any:
-        policy = retry or (NO_RETRY if method == "POST" else self.retry)
-        return with_retries(lambda: self._request_once(method, path, endpoint, params, body), policy=policy)
+        # A POST is repeated only after an error that proves it was not applied (429, connect
+        # failure); an ambiguous one goes back to the caller, who looks the record up first.
+        return with_retries(
+            lambda: self._request_once(method, path, endpoint, params, body),
+            policy=retry or self.retry,
+            unambiguous_only=method == "POST",
+        )
 
     @staticmethod
     def _model(model: type[M], data: Any, endpoint: str) -> M:
