@@ -1,8 +1,29 @@
-"""Prometheus metrics (served at /metrics); module-level, so every layer shares one registry."""
+"""Prometheus metrics (served at /metrics) and the observers that feed them.
+
+Module-level, so every layer shares one registry. Each vendor call is counted, timed and logged on
+one line by the call observers (the line carries the correlation id bound around the webhook or
+sync that made it); rate-limit waits are counted by `MeteredLimiter`; the sync queue's depth and
+the age of its oldest request are read from the `sync_pending` table when /metrics is scraped.
+"""
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Protocol
+
+import sqlalchemy as sa
+from prometheus_client import REGISTRY, Counter, Histogram
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from tripleseat_revel.db import Database
+from tripleseat_revel.kit.http import CallObserver
+from tripleseat_revel.kit.ratelimit import RateLimiter
+from tripleseat_revel.logging import get_logger
+from tripleseat_revel.models import SyncPending
+
+log = get_logger(__name__)
 
 WEBHOOKS_RECEIVED = Counter(
     "tsr_webhooks_received_total", "TripleSeat webhook deliveries accepted", ["trigger", "result"]
@@ -19,10 +40,107 @@ VENDOR_LATENCY = Histogram(
 RATE_LIMIT_WAIT = Counter(
     "tsr_rate_limit_wait_seconds_total", "Time spent waiting for a vendor rate limit", ["vendor"]
 )
-QUEUE_DEPTH = Gauge("tsr_sync_queue_depth", "Syncs waiting in the queue")
-OLDEST_PENDING = Gauge("tsr_sync_oldest_pending_seconds", "Age of the oldest queued sync")
+RATE_LIMIT_WAITS = Counter(
+    "tsr_rate_limit_waits_total", "Vendor calls that had to wait for a rate-limit slot", ["vendor"]
+)
+EMAILS = Counter("tsr_emails_total", "Notification emails, by kind and result", ["kind", "result"])
 
 
 def observe_vendor_call(vendor: str, endpoint: str, status: str, seconds: float) -> None:
     VENDOR_CALLS.labels(vendor, endpoint, status).inc()
     VENDOR_LATENCY.labels(vendor, endpoint).observe(seconds)
+
+
+def log_vendor_call(vendor: str, endpoint: str, status: str, seconds: float) -> None:
+    """One log line per vendor call (endpoint templates only: no ids, bodies or secrets)."""
+    log.info("vendor.call", vendor=vendor, endpoint=endpoint, status=status, ms=round(seconds * 1000, 1))
+
+
+# ---- rate limits --------------------------------------------------------------------------------
+
+
+class MeteredLimiter:
+    """A rate limiter that counts how often, and how long, calls waited for their slot."""
+
+    def __init__(self, inner: RateLimiter, vendor: str) -> None:
+        self.inner = inner
+        self.vendor = vendor
+
+    def acquire(self) -> float:
+        waited = self.inner.acquire()
+        if waited > 0:
+            RATE_LIMIT_WAITS.labels(self.vendor).inc()
+            RATE_LIMIT_WAIT.labels(self.vendor).inc(waited)
+        return waited
+
+
+class _Limited(Protocol):
+    limiter: RateLimiter
+
+
+def meter_rate_limits(clients: Mapping[str, _Limited]) -> None:
+    """Wrap each vendor client's limiter (vendor name -> client) once."""
+    for vendor, client in clients.items():
+        if not isinstance(client.limiter, MeteredLimiter):
+            client.limiter = MeteredLimiter(client.limiter, vendor)
+
+
+# ---- the sync queue, read at scrape time -----------------------------------------------------------
+
+
+class QueueCollector(Collector):
+    """Queue depth and the oldest pending sync's age, from `sync_pending` (one row per queued,
+    not yet started sync: its first step deletes the row)."""
+
+    def __init__(self, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.db: Database | None = None
+        self.clock = clock
+
+    def describe(self) -> Iterator[Metric]:
+        yield from self._families(None)
+
+    def collect(self) -> Iterator[Metric]:
+        yield from self._families(self._snapshot())
+
+    def _families(self, snapshot: tuple[int, float] | None) -> Iterator[Metric]:
+        depth = GaugeMetricFamily("tsr_sync_queue_depth", "Syncs requested and not started yet")
+        oldest = GaugeMetricFamily(
+            "tsr_sync_oldest_pending_seconds", "Age of the oldest sync not started yet"
+        )
+        if snapshot is not None:
+            depth.add_metric([], snapshot[0])
+            oldest.add_metric([], snapshot[1])
+        yield depth
+        yield oldest
+
+    def _snapshot(self) -> tuple[int, float] | None:
+        if self.db is None:
+            return None
+        query = sa.select(sa.func.count(), sa.func.min(SyncPending.requested_at))
+        try:
+            with self.db.session() as session:
+                count, first = session.execute(query).one()
+        except sa.exc.SQLAlchemyError as exc:
+            log.warning("metrics.queue_unavailable", error=type(exc).__name__)
+            return None
+        age = (self.clock() - first).total_seconds() if first is not None else 0.0
+        return int(count), max(0.0, age)
+
+
+QUEUE = QueueCollector()
+REGISTRY.register(QUEUE)
+
+
+def watch_queue(db: Database) -> None:
+    """Report this database's sync queue at /metrics."""
+    QUEUE.db = db
+
+
+def instrument(observers: list[CallObserver], clients: Mapping[str, _Limited], db: Database) -> None:
+    """Wire a process's runtime into the metrics and logs (idempotent): its vendor-call observers,
+    its clients' rate limiters (vendor name -> client), and its sync queue."""
+    for observer in (observe_vendor_call, log_vendor_call):
+        if observer not in observers:
+            observers.append(observer)
+    meter_rate_limits(clients)
+    watch_queue(db)

@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from tripleseat_revel import migrate
 from tripleseat_revel.cli import bootstrap
 from tripleseat_revel.cli.render import (
-    audit_table,
+    audit_timeline,
     console,
     plan_table,
     results_table,
@@ -60,9 +60,11 @@ def serve(
 @app.command()
 def worker() -> None:
     """Worker and scheduler only, for scale-out beside `serve` replicas."""
+    from tripleseat_revel.metrics import instrument
     from tripleseat_revel.sync import engine
 
     rt = bootstrap.runtime(bootstrap.settings())
+    instrument(rt.observers, {"tripleseat": rt.tripleseat, "revel": rt.revel}, rt.db)  # as serve does
     engine.launch(rt, role="worker")
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -186,6 +188,7 @@ def audit(event_id: Annotated[int, typer.Argument(help="TripleSeat event id")]) 
                 "kind": e.kind,
                 "message": e.message,
                 "correlation_id": e.correlation_id,
+                "workflow_id": e.workflow_id,
             }
             for e in ledger.audit_trail(session, event_id)
         ]
@@ -196,7 +199,7 @@ def audit(event_id: Annotated[int, typer.Argument(help="TripleSeat event id")]) 
         f"{record.state} ({record.outcome}) Revel order {record.revel_order_id or '-'}"
     )
     console.print(f"reason: {record.reason or '-'}")
-    console.print(audit_table(rows, f"audit trail of event {event_id}"))
+    console.print(audit_timeline(rows, f"audit trail of event {event_id}"))
 
 
 @mappings_app.command("check")
@@ -314,10 +317,13 @@ def db_upgrade() -> None:
 
 def _register_optional() -> None:
     from tripleseat_revel.cli.demo import demo
+    from tripleseat_revel.cli.reports import digest, reconcile
     from tripleseat_revel.sandbox.cli import sandbox
 
     app.command(help="Serve both vendor simulators on localhost.")(sandbox)
     app.command(help="The whole main job against the simulators on the embedded default.")(demo)
+    app.command()(reconcile)
+    app.command()(digest)
 
 
 _register_optional()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.tree import Tree
 
 console = Console()
 err = Console(stderr=True)
@@ -71,15 +74,33 @@ def summary_line(result: dict[str, Any]) -> str:
     )
 
 
-def audit_table(rows: list[dict[str, Any]], title: str) -> Table:
-    table = Table(title=title)
-    for column in ("when (UTC)", "step", "what", "correlation"):
-        table.add_column(column, overflow="fold")
+KIND_STYLE = {"sync.injected": "green", "sync.failed": "bold red", "sync.skipped": "yellow"}
+
+
+def _kind(kind: str) -> str:
+    style = KIND_STYLE.get(kind, "cyan" if kind.startswith("revel.") else "bold")
+    return f"[{style}]{escape(kind)}[/]"
+
+
+def _run_label(entries: list[dict[str, Any]]) -> str:
+    first = entries[0]
+    correlation = first.get("correlation_id") or "-"
+    return (
+        f"[bold]{first['at'][:19].replace('T', ' ')} UTC[/]  run {escape(first.get('workflow_id') or '-')}"
+        f"  [dim]correlation {escape(correlation)}[/]"
+    )
+
+
+def audit_timeline(rows: list[dict[str, Any]], title: str) -> Tree:
+    """The audit trail as a timeline: one branch per sync run, each step with its offset."""
+    tree = Tree(f"[bold]{escape(title)}[/]")
+    runs: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        table.add_row(
-            row["at"][:19].replace("T", " "),
-            row["kind"],
-            row["message"],
-            row.get("correlation_id") or "",
-        )
-    return table
+        runs.setdefault(row.get("workflow_id") or row["at"], []).append(row)
+    for entries in runs.values():
+        branch = tree.add(_run_label(entries))
+        start = datetime.fromisoformat(entries[0]["at"])
+        for row in entries:
+            offset = (datetime.fromisoformat(row["at"]) - start).total_seconds()
+            branch.add(f"[dim]+{offset:6.2f}s[/]  {_kind(row['kind'])}  {escape(row['message'])}")
+    return tree

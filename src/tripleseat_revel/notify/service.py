@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from tripleseat_revel.config import Settings
 from tripleseat_revel.db import Database
 from tripleseat_revel.logging import get_logger
+from tripleseat_revel.metrics import EMAILS
 from tripleseat_revel.models import EmailLog
 from tripleseat_revel.notify.transports import (
     FileOutbox,
@@ -70,10 +71,8 @@ class Notifier:
         except sa.exc.IntegrityError:
             return False
 
-    def send(self, email: Email) -> bool:
-        """Send unless an email with the same key went out already. True if sent now."""
-        if not self._claim(email):
-            return False
+    def message(self, email: Email) -> EmailMessage:
+        """The MIME message: plain text, with the HTML version as an alternative."""
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = ", ".join(self.recipients) or self.sender
@@ -81,15 +80,25 @@ class Notifier:
         message.set_content(email.text)
         if email.html:
             message.add_alternative(email.html, subtype="html")
-        try:
-            self.transport.send(message)
-        except Exception as exc:
-            log.error("email.failed", kind=email.kind, event_id=email.event_id, error=str(exc)[:200])
-            with self.db.session() as session:
-                session.execute(
-                    sa.update(EmailLog).where(EmailLog.key == email.key).values(error=str(exc)[:500])
-                )
+        return message
+
+    def _failed(self, email: Email, exc: Exception) -> None:
+        EMAILS.labels(email.kind, "failed").inc()
+        log.error("email.failed", kind=email.kind, event_id=email.event_id, error=str(exc)[:200])
+        with self.db.session() as session:
+            session.execute(sa.update(EmailLog).where(EmailLog.key == email.key).values(error=str(exc)[:500]))
+
+    def send(self, email: Email) -> bool:
+        """Send unless an email with the same key went out already. True if sent now."""
+        if not self._claim(email):
+            EMAILS.labels(email.kind, "duplicate").inc()
             return False
+        try:
+            self.transport.send(self.message(email))
+        except Exception as exc:
+            self._failed(email, exc)
+            return False
+        EMAILS.labels(email.kind, "sent").inc()
         log.info(
             "email.sent",
             kind=email.kind,

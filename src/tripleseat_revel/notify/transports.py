@@ -10,6 +10,10 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
+from tripleseat_revel.logging import get_logger
+
+log = get_logger(__name__)
+
 
 class Transport(Protocol):
     name: str
@@ -31,6 +35,7 @@ class FileOutbox:
         slug = "".join(c if c.isalnum() else "-" for c in str(message["Subject"]))[:60].strip("-")
         path = self.directory / f"{stamp}-{time.monotonic_ns() % 10**9:09d}-{slug}.eml"
         path.write_bytes(message.as_bytes())
+        log.info("email.outbox", path=str(path), subject=str(message["Subject"]))
 
 
 class SmtpTransport:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tripleseat_revel.metrics import SYNCS
 from tripleseat_revel.sync import ledger
 from tripleseat_revel.sync.outcomes import Outcome
 from tripleseat_revel.sync.runtime import Runtime
@@ -97,4 +98,5 @@ def record(
             workflow_id=workflow_id,
             data=data,
         )
+    SYNCS.labels(outcome.value, outcome.bucket).inc()
     return event_result(rt, event_id, workflow_id=workflow_id)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from tripleseat_revel.metrics import observe_vendor_call
+from tripleseat_revel.metrics import instrument
 from tripleseat_revel.sync.runtime import Runtime
-from tripleseat_revel.web import api, health, oauth, webhooks
+from tripleseat_revel.web import api, dashboard, health, oauth, webhooks
 from tripleseat_revel.web.errors import install_error_handler
 
 
@@ -18,11 +18,11 @@ def create_app(rt: Runtime) -> FastAPI:
         description="TripleSeat event bookings -> Revel POS orders, exactly once.",
     )
     app.state.runtime = rt
-    if observe_vendor_call not in rt.observers:
-        rt.observers.append(observe_vendor_call)
+    instrument(rt.observers, {"tripleseat": rt.tripleseat, "revel": rt.revel}, rt.db)
     install_error_handler(app)
     app.include_router(health.router)
     app.include_router(webhooks.router)
     app.include_router(api.router)
     app.include_router(oauth.router)
+    dashboard.install(app)
     return app

@@ -50,4 +50,5 @@ async def readyz(request: Request) -> Any:
 @router.get("/metrics", response_class=Response)
 async def metrics() -> Response:
     """Prometheus metrics."""
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    # The queue gauges query the database at scrape time: keep that off the event loop.
+    return Response(await run_in_threadpool(generate_latest), media_type=CONTENT_TYPE_LATEST)
