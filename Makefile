@@ -64,7 +64,7 @@ bench-full: $(STAMP)
 	$(BIN)/python -m bench --full
 
 chaos: $(STAMP)
-	CHAOS_SIZE=full $(BIN)/python -m pytest tests/chaos -m "" -v
+	CHAOS_SIZE=full $(BIN)/python -m pytest tests/chaos -s
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
