@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 CODE   := $(wildcard src tests bench)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test test-fast lint typecheck fmt check sandbox serve worker bench bench-full chaos browser-deps clean
+.PHONY: help venv demo test test-fast lint typecheck fmt check sandbox serve worker bench bench-full chaos clean
 
 help:
 	@echo "make demo       run the whole main job against the local simulators (SQLite)"
