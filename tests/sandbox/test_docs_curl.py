@@ -14,13 +14,15 @@ import pytest
 from tripleseat_revel.sandbox.cli import build_world
 from tripleseat_revel.sandbox.server import SandboxServer, serve_in_thread
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "sandbox.md"
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "sandbox.md"
+README = ROOT / "README.md"
 BLOCK = re.compile(r"^```bash\n(.*?)^```", re.S | re.M)
 MARK = "@@block-{}@@"
 
 
-def bash_blocks() -> list[str]:
-    return BLOCK.findall(DOC.read_text(encoding="utf-8"))
+def bash_blocks(doc: Path = DOC) -> list[str]:
+    return BLOCK.findall(doc.read_text(encoding="utf-8"))
 
 
 def expectations(block: str) -> list[str]:
@@ -67,9 +69,10 @@ def test_the_docs_show_curl_for_every_control_endpoint() -> None:
         assert path in text, path
 
 
-def test_every_bash_block_runs_as_written(default_sandbox: SandboxServer) -> None:
-    blocks = bash_blocks()
-    assert len(blocks) >= 15
+@pytest.mark.parametrize(("doc", "minimum"), [(DOC, 15), (README, 3)], ids=["docs-sandbox", "readme"])
+def test_every_bash_block_runs_as_written(default_sandbox: SandboxServer, doc: Path, minimum: int) -> None:
+    blocks = bash_blocks(doc)
+    assert len(blocks) >= minimum
     script = "\n".join(f"echo '{MARK.format(n)}'\n{block}" for n, block in enumerate(blocks))
     script = script.replace("http://127.0.0.1:8101", default_sandbox.tripleseat_url)
     script = script.replace("http://127.0.0.1:8102", default_sandbox.revel_url)
