@@ -57,7 +57,7 @@ def test_a_webhooks_correlation_id_follows_its_sync_to_every_vendor_call(
         if line["event"] == "vendor.call" and line.get("correlation_id") == cid
     ]
     assert mine == calls  # no vendor call of this sync escaped its correlation id
-    assert ("tripleseat", "/v1/events/{id}.json") in mine
+    assert ("tripleseat", "GET /v1/events/{id}.json") in mine
     assert mine.count(("revel", "POST /resources/Order/")) == 1
     assert mine.count(("revel", "POST /resources/OrderItem/")) == len(order["items"])
     assert ("revel", "PATCH /resources/Order/{id}/") in mine

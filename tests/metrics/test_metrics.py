@@ -74,7 +74,7 @@ def test_a_synced_webhook_moves_each_counter_by_what_it_did(
         after,
         "tsr_vendor_calls_total",
         vendor="tripleseat",
-        endpoint="/v1/events/{id}.json",
+        endpoint="GET /v1/events/{id}.json",
         status="200",
     )
     assert fetches == 1

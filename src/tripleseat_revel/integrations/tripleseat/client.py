@@ -212,7 +212,7 @@ class TripleSeatClient:
             raise transport_error(exc, endpoint) from exc
         finally:
             if self.observer is not None:
-                self.observer("tripleseat", endpoint, status, time.perf_counter() - started)
+                self.observer("tripleseat", f"GET {endpoint}", status, time.perf_counter() - started)
 
     def _get_once(self, path: str, params: dict[str, Any], endpoint: str) -> Any:
         token = self.access_token()
