@@ -111,8 +111,8 @@ def sync(
     if (event_id is None) == (hours_back is None):
         bootstrap.fail("give exactly one of --event-id or --hours-back")
     rt = bootstrap.runtime(bootstrap.settings())
-    if dry_run and event_id is not None:
-        preview(event_id)
+    if dry_run:
+        _dry_run(rt, event_id, hours_back)
         return
     engine.launch(rt, role="cli", schedules=False)
     try:
@@ -128,8 +128,6 @@ def sync(
             outcome = bulk.summarise("single", [result])
         else:
             assert hours_back is not None
-            if dry_run:
-                bootstrap.fail("--dry-run with --hours-back: set DRY_RUN=true (or use preview per event)")
             run_id = bulk.start_bulk(rt, hours_back, source="cli")
             maybe = _wait_run(run_id, timeout)
             if maybe is None:
@@ -141,6 +139,15 @@ def sync(
             raise typer.Exit(1)
     finally:
         engine.shutdown()
+
+
+def _dry_run(rt: Any, event_id: int | None, hours_back: int | None) -> None:
+    from tripleseat_revel.sync.preview import preview_bulk, preview_single
+
+    with console.status("planning (nothing is written)"):
+        outcome = preview_single(rt, event_id) if event_id is not None else preview_bulk(rt, hours_back or 48)
+    console.print(results_table(outcome["events"], f"{outcome['mode']} dry run: nothing written"))
+    console.print(summary_line(outcome))
 
 
 @app.command()

@@ -13,8 +13,7 @@ from pydantic import BaseModel, Field
 from tripleseat_revel.integrations.tripleseat.webhooks import MAX_ID
 from tripleseat_revel.models import SyncRun
 from tripleseat_revel.sync import bulk, engine, ledger
-from tripleseat_revel.sync.preview import preview_event
-from tripleseat_revel.sync.reconcile import collect
+from tripleseat_revel.sync.preview import preview_bulk, preview_single
 from tripleseat_revel.sync.record import event_result
 from tripleseat_revel.sync.runtime import Runtime
 from tripleseat_revel.sync.switches import read_switches, set_switch
@@ -64,31 +63,9 @@ class Accepted(BaseModel):
     mode: Literal["single", "bulk"]
 
 
-def _preview_outcome(prepared: dict[str, Any]) -> dict[str, Any]:
-    event = prepared.get("event") or {}
-    kind = prepared["kind"]
-    would = kind in ("inject", "dry_run")
-    outcome = "WOULD_INJECT" if would else prepared.get("outcome") or kind.upper()
-    status = (
-        "skipped"
-        if would or kind in ("unchanged", "drift", "amend")
-        else ("failed" if outcome.startswith("FAILED") or outcome == "MISSED" else "skipped")
-    )
-    return {
-        "id": prepared["event_id"],
-        "name": event.get("name"),
-        "date": event.get("date"),
-        "status": status,
-        "outcome": outcome,
-        "reason": prepared.get("reason") or ("dry run: would inject" if would else kind),
-        "plan": prepared.get("plan"),
-        "revel_order_id": prepared.get("order_id"),
-    }
-
-
 def _single(rt: Runtime, event_id: int, dry_run: bool) -> Any:
     if dry_run:
-        return bulk.summarise("single", [_preview_outcome(preview_event(rt, event_id))]) | {"dry_run": True}
+        return preview_single(rt, event_id)
     request = request_sync(rt, event_id, source="api")
     state, result = engine.wait_for(request.workflow_id, rt.settings.SYNC_WAIT_SECONDS)
     if isinstance(result, dict):
@@ -107,9 +84,7 @@ def _single(rt: Runtime, event_id: int, dry_run: bool) -> Any:
 
 def _bulk(rt: Runtime, hours_back: int, dry_run: bool) -> Any:
     if dry_run:
-        found = collect(rt, {"hours_back": hours_back, "include_today": False, "sweep": False, "force": True})
-        events = [_preview_outcome(preview_event(rt, e)) for e in found["to_sync"]]
-        return bulk.summarise("bulk", events, found["queried"]) | {"dry_run": True}
+        return preview_bulk(rt, hours_back)
     run_id = bulk.start_bulk(rt, hours_back, source="api")
     state, result = engine.wait_for(run_id, rt.settings.SYNC_WAIT_SECONDS)
     if isinstance(result, dict):
