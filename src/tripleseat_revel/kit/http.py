@@ -90,7 +90,6 @@ class RetryPolicy:
         return backoff
 
 
-
 def with_retries(
     call: Callable[[], T],
     *,
