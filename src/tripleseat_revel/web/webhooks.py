@@ -10,10 +10,10 @@ import time
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from tripleseat_revel.inbox.service import accept
+from tripleseat_revel.inbox.service import Delivery, InboxWriter
 from tripleseat_revel.integrations.tripleseat.webhooks import (
     MalformedPayload,
     header_format,
@@ -60,6 +60,15 @@ async def _read_body(request: Request) -> bytes:
             raise _reject("too_large", 413, "body over 1 MiB")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _writer(request: Request, rt: Runtime) -> InboxWriter:
+    """The app's inbox writer (group commit), made on first use; one per app and database."""
+    writer: InboxWriter | None = getattr(request.app.state, "inbox_writer", None)
+    if writer is None or writer.db is not rt.db:
+        writer = InboxWriter(rt.db)
+        request.app.state.inbox_writer = writer
+    return writer
 
 
 def _keys(rt: Runtime) -> list[str]:
@@ -117,16 +126,16 @@ async def tripleseat_webhook(request: Request) -> Any:
             reason = f"trigger {payload.trigger} is not an event change"
         elif payload.event_id is None:
             reason = "no event id in the payload"
-        accepted = await run_in_threadpool(
-            accept,
-            rt.db,
-            body=body,
-            trigger=payload.trigger,
-            event_id=payload.event_id,
-            actionable=reason is None,
-            reason=reason,
-            scheme=check.scheme,
-            correlation_id=cid,
+        accepted = await _writer(request, rt).accept(
+            Delivery(
+                body=body,
+                trigger=payload.trigger,
+                event_id=payload.event_id,
+                actionable=reason is None,
+                reason=reason,
+                scheme=check.scheme,
+                correlation_id=cid,
+            )
         )
         result = "duplicate" if accepted.duplicate else ("queued" if reason is None else "not_actionable")
         WEBHOOKS_RECEIVED.labels(payload.trigger or "none", result).inc()
@@ -138,12 +147,17 @@ async def tripleseat_webhook(request: Request) -> Any:
             workflow_id=accepted.workflow_id,
             collapsed=accepted.collapsed,
         )
-        return WebhookAck(
-            processed=reason is None,
-            reason=reason,
-            event_id=payload.event_id,
-            trigger=payload.trigger,
-            duplicate=accepted.duplicate,
-            workflow_id=accepted.workflow_id,
-            correlation_id=cid,
+        # The WebhookAck document, rendered directly (as FastAPI would render the model, without
+        # validating our own output on every delivery).
+        return JSONResponse(
+            {
+                "ok": True,
+                "processed": reason is None,
+                "reason": reason,
+                "event_id": payload.event_id,
+                "trigger": payload.trigger,
+                "duplicate": accepted.duplicate,
+                "workflow_id": accepted.workflow_id,
+                "correlation_id": cid,
+            }
         )
