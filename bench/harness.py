@@ -234,7 +234,7 @@ def _listen(host: str = "127.0.0.1") -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     # Accepted sockets inherit TCP_NODELAY. Without it a keep-alive client waits ~40 ms per call
     # (Nagle + delayed ACK: uvicorn writes a response's head and body separately), which real
-    # vendors do not impose; `sandbox.server.serve_in_thread` binds without it (see docs/benchmarks.md).
+    # vendors do not impose (`sandbox.server._bind` does the same).
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, 0))
     sock.listen(1024)

@@ -30,6 +30,7 @@ def serve_in_thread(
     """Start `app` on host:port (0 = a free port); return once it accepts connections."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as sandbox.server._bind does
     sock.bind((host, port))
     sock.listen(1024)
     config = uvicorn.Config(
