@@ -13,7 +13,7 @@ from tripleseat_revel.logging import correlation, new_correlation_id
 from tripleseat_revel.models import SyncRun, utcnow
 from tripleseat_revel.sync.record import event_result
 from tripleseat_revel.sync.runtime import Runtime, runtime
-from tripleseat_revel.sync.workflows import collect_step, enqueue_step
+from tripleseat_revel.sync.workflows import collect_step, enqueue_found
 
 
 def summarise(mode: str, events: list[dict[str, Any]], queried: int | None = None) -> dict[str, Any]:
@@ -52,9 +52,7 @@ def bulk_sync(params: dict[str, Any]) -> dict[str, Any]:
         found = collect_step(params)
         todo: list[int] = found["to_sync"]
         DBOS.set_event("progress", {"done": 0, "total": len(todo)})
-        workflow_ids: list[str] = []
-        for start in range(0, len(todo), 200):
-            workflow_ids += enqueue_step(todo[start : start + 200], params.get("source", "api"), cid)
+        workflow_ids = enqueue_found(found, params.get("source", "api"), cid)
         events: list[dict[str, Any]] = []
         for done, wid in enumerate(workflow_ids, 1):
             events.append(DBOS.get_result(wid) or {})

@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from tripleseat_revel.config import Location
+from tripleseat_revel.integrations.tripleseat.schemas import Event
 from tripleseat_revel.logging import get_logger
-from tripleseat_revel.models import EventRecord, SyncPending
-from tripleseat_revel.sync.plan import TEST_LOCAL_ID_PREFIX
+from tripleseat_revel.models import EventRecord, RevelOp, SyncPending
+from tripleseat_revel.sync.plan import TEST_LOCAL_ID_PREFIX, local_id_for
 from tripleseat_revel.sync.runtime import Runtime
 from tripleseat_revel.sync.switches import read_switches
 
@@ -40,10 +41,9 @@ SWEEP_DAYS_BACK = 7
 STALE_PENDING = timedelta(minutes=15)
 
 
-def _search_updated(rt: Runtime, now: datetime, hours_back: int) -> Iterable[tuple[int, str | None]]:
+def _search_updated(rt: Runtime, now: datetime, hours_back: int) -> Iterable[Event]:
     start = (now - timedelta(hours=hours_back)).date() - timedelta(days=1)
-    for event in rt.tripleseat.search_events(updated_between=(start, now.date() + timedelta(days=1))):
-        yield event.id, event.updated_at
+    yield from rt.tripleseat.search_events(updated_between=(start, now.date() + timedelta(days=1)))
 
 
 def _by_timezone(locations: list[Location]) -> dict[str, list[Location]]:
@@ -53,9 +53,7 @@ def _by_timezone(locations: list[Location]) -> dict[str, list[Location]]:
     return groups
 
 
-def _search_today(
-    rt: Runtime, now: datetime, timezones: list[str] | None
-) -> Iterable[tuple[int, str | None]]:
+def _search_today(rt: Runtime, now: datetime, timezones: list[str] | None) -> Iterable[Event]:
     for tz, locations in _by_timezone(rt.config.location).items():
         if timezones and tz not in timezones:
             continue
@@ -63,10 +61,22 @@ def _search_today(
         statuses = sorted({s for loc in locations for s in rt.config.rules_for(loc).inject_statuses})
         ids = [loc.tripleseat_location_id for loc in locations]
         location_ids = None if any(i is None for i in ids) else [i for i in ids if i is not None]
-        for event in rt.tripleseat.search_events(
+        yield from rt.tripleseat.search_events(
             start_between=(today, today), statuses=statuses, location_ids=location_ids
-        ):
-            yield event.id, event.updated_at
+        )
+
+
+def _maybe_due(rt: Runtime, now: datetime) -> Callable[[Event], bool]:
+    """Whether a search result may be injected by this run (dated yesterday to tomorrow, with an
+    injectable status): only those are worth a batch lookup of their Revel order."""
+    statuses = {s for loc in rt.config.location for s in rt.config.rules_for(loc).inject_statuses}
+    today = now.date()
+
+    def maybe(event: Event) -> bool:
+        day = event.local_date
+        return day is not None and abs((day - today).days) <= 1 and event.status_upper in statuses
+
+    return maybe
 
 
 def _unfinished(rt: Runtime, now: datetime) -> list[int]:
@@ -121,11 +131,18 @@ def collect(rt: Runtime, params: dict[str, Any]) -> dict[str, Any]:
     """The events to sync now: {queried, to_sync: [ids], settled: [ids]}."""
     now = rt.clock()
     candidates: dict[int, str | None] = {}
+    maybe_due: set[int] = set()
+    is_maybe_due = _maybe_due(rt, now)
     hours_back = int(params.get("hours_back") or 0)
+    found: list[Iterable[Event]] = []
     if hours_back:
-        candidates.update(_search_updated(rt, now, hours_back))
+        found.append(_search_updated(rt, now, hours_back))
     if params.get("include_today", True):
-        candidates.update(_search_today(rt, now, params.get("timezones")))
+        found.append(_search_today(rt, now, params.get("timezones")))
+    for event in (e for results in found for e in results):
+        candidates[event.id] = event.updated_at
+        if is_maybe_due(event):
+            maybe_due.add(event.id)
     if params.get("sweep", True):
         for event_id in _unfinished(rt, now):
             candidates.setdefault(event_id, None)
@@ -145,8 +162,42 @@ def collect(rt: Runtime, params: dict[str, Any]) -> dict[str, Any]:
         "queried": len(candidates),
         "to_sync": to_sync,
         "settled": sorted(settled),
+        "maybe_due": sorted(maybe_due - settled),
+        "override": override,
         "now": now.isoformat(),
     }
+
+
+# ---- batch lookup of the Revel orders --------------------------------------------------------
+
+LOOKUP_BATCH = 50
+
+
+def absent_orders(rt: Runtime, event_ids: list[int], override: bool) -> dict[int, dict[str, str]]:
+    """For the events whose order we never started: the ones Revel has no order for, found with
+    one call per LOOKUP_BATCH events. {event_id: {local_id, checked_at}}; a batch that fails or
+    whose answer cannot be trusted gives no hint (its syncs look up one by one)."""
+    if not rt.settings.REVEL_BATCH_LOOKUP or len(event_ids) < 2:
+        return {}
+    local_ids = {event_id: local_id_for(event_id, override=override) for event_id in event_ids}
+    with rt.db.session() as session:
+        started = set(
+            session.scalars(sa.select(RevelOp.local_id).where(RevelOp.local_id.in_(local_ids.values())))
+        )
+    unstarted = [(e, lid) for e, lid in local_ids.items() if lid not in started]
+    hints: dict[int, dict[str, str]] = {}
+    for start in range(0, len(unstarted), LOOKUP_BATCH):
+        batch = dict(unstarted[start : start + LOOKUP_BATCH])
+        checked_at = rt.clock().isoformat()
+        found = rt.revel.orders_by_local_ids(list(batch.values()))
+        if found is None:
+            log.info("reconcile.batch_lookup.unusable", events=len(batch))
+            continue
+        for event_id, local_id in batch.items():
+            if not [o for o in found.get(local_id, []) if not o.deleted]:
+                hints[event_id] = {"local_id": local_id, "checked_at": checked_at}
+    log.info("reconcile.batch_lookup", events=len(event_ids), unstarted=len(unstarted), absent=len(hints))
+    return hints
 
 
 # ---- schedules -------------------------------------------------------------------------------

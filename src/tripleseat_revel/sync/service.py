@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -37,6 +37,24 @@ def _signature(
     product_id: int | None, quantity: Decimal | int, price: Decimal
 ) -> tuple[int | None, int, str]:
     return (product_id, int(quantity), f"{price:.2f}")
+
+
+# How long "Revel had no order with this local_id" spares a sync its own lookup. Only something
+# other than this connector could have created one since (our own creations are in revel_ops
+# first, and a sync with any op on record always looks up), such as the replaced system left
+# running beside it; the hint's age bounds that window.
+ABSENT_FOR = timedelta(minutes=30)
+
+
+def absent_hint_holds(hint: dict[str, str] | None, local_id: str, now: datetime) -> bool:
+    """Whether a reconcile's "no such order" for `local_id` is fresh enough to skip the lookup."""
+    if not hint or hint.get("local_id") != local_id:
+        return False
+    try:
+        checked_at = datetime.fromisoformat(hint["checked_at"])
+    except (KeyError, ValueError):
+        return False
+    return timedelta(0) <= now - checked_at <= ABSENT_FOR
 
 
 class OrderWriter:
@@ -112,12 +130,17 @@ class OrderWriter:
             )
         return min(found, key=lambda o: o.id) if found else None
 
-    def ensure_order(self, plan: OrderPlan) -> OrderRef:
-        """The order's id: from the ledger, else found by local_id, else created once."""
+    def ensure_order(self, plan: OrderPlan, *, absent: dict[str, str] | None = None) -> OrderRef:
+        """The order's id: from the ledger, else found by local_id, else created once.
+
+        `absent`: a reconcile's batch lookup found no order with this local_id a moment ago; if we
+        never started this order (no op on record) and the finding is fresh, it stands in for
+        the lookup (see reconcile.absent_orders)."""
         state, revel_id = self._ops(plan).get("order", ("", None))
         if state == "done" and revel_id is not None:
             return OrderRef(revel_id, adopted=False)
-        existing = self._lookup(plan)
+        skip_lookup = not state and absent_hint_holds(absent, plan.local_id, self.clock())
+        existing = None if skip_lookup else self._lookup(plan)
         if existing is not None:
             return self._adopt(plan, existing, ours=bool(state))
         self._intent(plan, "order")
@@ -136,7 +159,8 @@ class OrderWriter:
                     )
                     return OrderRef(existing.id, adopted=False)
             raise
-        self._done(plan, "order", order.id, "revel.order.created", f"Revel order {order.id} created")
+        checked = f" (no order carried {plan.local_id} at the reconcile's lookup)" if skip_lookup else ""
+        self._done(plan, "order", order.id, "revel.order.created", f"Revel order {order.id} created{checked}")
         log.info("revel.order.created", event_id=plan.event_id, order_id=order.id)
         return OrderRef(order.id, adopted=False)
 

@@ -46,9 +46,16 @@ def _enqueue(conn: sa.Connection, event_id: int, workflow_id: str, request: dict
 
 
 def request_sync_in(
-    conn: sa.Connection, event_id: int, *, source: str, correlation_id: str | None = None
+    conn: sa.Connection,
+    event_id: int,
+    *,
+    source: str,
+    correlation_id: str | None = None,
+    revel_absent: dict[str, str] | None = None,
 ) -> SyncRequest:
-    """Request a sync inside the caller's transaction (commit makes it real)."""
+    """Request a sync inside the caller's transaction (commit makes it real). `revel_absent` is a
+    reconcile's finding that Revel has no order for the event yet (see reconcile.absent_orders);
+    a trigger that collapses into a queued run does not pass it on."""
     workflow_id = f"sync-{event_id}-{uuid.uuid4().hex[:12]}"
     params = {
         "event_id": event_id,
@@ -58,17 +65,29 @@ def request_sync_in(
     }
     if conn.execute(_INSERT, params).rowcount:
         cid = correlation_id or current_correlation_id() or new_correlation_id()
-        _enqueue(conn, event_id, workflow_id, {"source": source, "correlation_id": cid})
+        request: dict[str, Any] = {"source": source, "correlation_id": cid}
+        if revel_absent:
+            request["revel_absent"] = revel_absent
+        _enqueue(conn, event_id, workflow_id, request)
         return SyncRequest(event_id, workflow_id, collapsed=False)
     existing = conn.execute(_COLLAPSE, {"event_id": event_id}).scalar()
     if existing is None:  # the queued run started between our two statements: queue a new one
-        return request_sync_in(conn, event_id, source=source, correlation_id=correlation_id)
+        return request_sync_in(
+            conn, event_id, source=source, correlation_id=correlation_id, revel_absent=revel_absent
+        )
     return SyncRequest(event_id, str(existing), collapsed=True)
 
 
 def request_sync(
-    rt: Runtime, event_id: int, *, source: str, correlation_id: str | None = None
+    rt: Runtime,
+    event_id: int,
+    *,
+    source: str,
+    correlation_id: str | None = None,
+    revel_absent: dict[str, str] | None = None,
 ) -> SyncRequest:
     """Request a sync in a transaction of its own."""
     with rt.db.engine.begin() as conn:
-        return request_sync_in(conn, event_id, source=source, correlation_id=correlation_id)
+        return request_sync_in(
+            conn, event_id, source=source, correlation_id=correlation_id, revel_absent=revel_absent
+        )

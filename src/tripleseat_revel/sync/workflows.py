@@ -64,7 +64,8 @@ def prepare_step(event_id: int, fetched: dict[str, Any], begun: dict[str, Any]) 
 
 @DBOS.step(name="revel.order", **WRITE_RETRY)
 def order_step(prepared: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
-    ref = _writer(runtime(), prepared, ctx).ensure_order(plan_from_json(prepared["plan"]))
+    writer = _writer(runtime(), prepared, ctx)
+    ref = writer.ensure_order(plan_from_json(prepared["plan"]), absent=ctx.get("revel_absent"))
     return {"order_id": ref.order_id, "adopted": ref.adopted, "complete": ref.complete}
 
 
@@ -183,6 +184,7 @@ def sync_event(event_id: int, request: dict[str, Any]) -> dict[str, Any]:
     ctx = {
         "correlation_id": request.get("correlation_id") or new_correlation_id(),
         "workflow_id": workflow_id,
+        "revel_absent": request.get("revel_absent"),  # a reconcile's batch lookup found no order
     }
     with correlation(ctx["correlation_id"], event_id=event_id):
         prepared: dict[str, Any] | None = None
@@ -225,12 +227,44 @@ def collect_step(params: dict[str, Any]) -> dict[str, Any]:
     return reconcile_mod.collect(runtime(), params)
 
 
+@DBOS.step(name="reconcile.lookup")
+def lookup_step(event_ids: list[int], override: bool) -> dict[str, dict[str, str]]:
+    try:
+        hints = reconcile_mod.absent_orders(runtime(), event_ids, override)
+    except Exception:  # a hint only saves calls: without it each sync looks its order up
+        log.warning("reconcile.batch_lookup.failed", exc_info=True)
+        return {}
+    return {str(k): v for k, v in hints.items()}
+
+
 @DBOS.step(name="reconcile.enqueue")
-def enqueue_step(event_ids: list[int], source: str, correlation_id: str) -> list[str]:
+def enqueue_step(
+    event_ids: list[int], source: str, correlation_id: str, hints: dict[str, Any] | None = None
+) -> list[str]:
     from tripleseat_revel.sync.trigger import request_sync
 
     rt = runtime()
-    return [request_sync(rt, e, source=source, correlation_id=correlation_id).workflow_id for e in event_ids]
+    hints = hints or {}
+    return [
+        request_sync(
+            rt, e, source=source, correlation_id=correlation_id, revel_absent=hints.get(str(e))
+        ).workflow_id
+        for e in event_ids
+    ]
+
+
+def enqueue_found(found: dict[str, Any], source: str, correlation_id: str) -> list[str]:
+    """Enqueue the sync of every event a collect step found, 200 per step, with the batch lookup's
+    hints for those that may be due."""
+    todo: list[int] = found["to_sync"]
+    maybe_due = set(found.get("maybe_due") or [])
+    workflow_ids: list[str] = []
+    for start in range(0, len(todo), 200):
+        batch = todo[start : start + 200]
+        lookup = [e for e in batch if e in maybe_due]
+        hints = lookup_step(lookup, bool(found.get("override"))) if len(lookup) > 1 else {}
+        workflow_ids += enqueue_step(batch, source, correlation_id, hints)
+    return workflow_ids
 
 
 @DBOS.workflow(name="reconcile")
@@ -239,14 +273,9 @@ def reconcile(params: dict[str, Any]) -> dict[str, Any]:
     cid = params.get("correlation_id") or new_correlation_id()
     with correlation(cid):
         found = collect_step(params)
-        workflow_ids: dict[int, str] = {}
         todo = found["to_sync"]
-        for start in range(0, len(todo), 200):
-            batch = todo[start : start + 200]
-            for event_id, wid in zip(
-                batch, enqueue_step(batch, params.get("source", "reconcile"), cid), strict=True
-            ):
-                workflow_ids[event_id] = wid
+        enqueued = enqueue_found(found, params.get("source", "reconcile"), cid)
+        workflow_ids = dict(zip(todo, enqueued, strict=True))
         log.info(
             "reconcile.done",
             queried=found["queried"],

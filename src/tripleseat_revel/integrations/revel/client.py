@@ -15,6 +15,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from tripleseat_revel.integrations.revel.errors import (
+    RevelError,
     RevelResponseError,
     error_from_response,
     transport_error,
@@ -151,6 +152,26 @@ class RevelClient:
     def find_orders(self, establishment: int, local_id: str) -> list[Order]:
         params = {"establishment": establishment, "local_id": local_id}
         return self._list(Order, "/resources/Order/", params)
+
+    def orders_by_local_ids(self, local_ids: list[str]) -> dict[str, list[Order]] | None:
+        """The orders carrying each of `local_ids`, in one call (`local_id__in`), or None when the
+        answer cannot be trusted to be complete: the filter was refused or ignored (an order with
+        another local_id came back), or more orders matched than one page holds. Revel's docs do
+        not say whether `local_id` takes `__in`; a None answer just means "look each one up"."""
+        wanted = set(local_ids)
+        params = {"local_id__in": ",".join(sorted(wanted)), "limit": 2 * len(wanted) + 10}
+        endpoint = "/resources/Order/"
+        try:
+            page = self._model(Page, self._request("GET", endpoint, endpoint, params=params), endpoint)
+            orders = [self._model(Order, obj, endpoint) for obj in page.objects]
+        except RevelError:
+            return None
+        if page.meta.next or any(o.local_id not in wanted for o in orders):
+            return None
+        found: dict[str, list[Order]] = {local_id: [] for local_id in wanted}
+        for order in orders:
+            found[str(order.local_id)].append(order)
+        return found
 
     def get_order(self, order_id: int) -> Order:
         data = self._request("GET", f"/resources/Order/{order_id}/", "/resources/Order/{id}/")

@@ -43,9 +43,21 @@ class Paging:
     max_limit: int
 
 
-def select(spec: ResourceSpec, records: list[Record], params: Params, unknown: UnknownFilter) -> list[Record]:
-    """The records matching every filter parameter, in `order_by` order (default: by id)."""
-    tests = [_filter(spec, key, value, unknown) for key, value in params if key not in RESERVED]
+def select(
+    spec: ResourceSpec,
+    records: list[Record],
+    params: Params,
+    unknown: UnknownFilter,
+    unfilterable: frozenset[str] = frozenset(),
+) -> list[Record]:
+    """The records matching every filter parameter, in `order_by` order (default: by id).
+    `unfilterable` names filters (`Order.local_id__in`) that this Revel does not allow: they are
+    treated as unknown (skipped or refused, as `unknown` says)."""
+    tests = [
+        _filter(spec, key, value, unknown, f"{spec.name}.{key}" in unfilterable)
+        for key, value in params
+        if key not in RESERVED
+    ]
     found = [r for r in records if all(test(r) for test in tests if test is not None)]
     found.sort(key=lambda r: r["id"])
     for key in reversed([v for k, v in params if k == "order_by"]):
@@ -54,11 +66,11 @@ def select(spec: ResourceSpec, records: list[Record], params: Params, unknown: U
 
 
 def _filter(
-    spec: ResourceSpec, key: str, raw: str, unknown: UnknownFilter
+    spec: ResourceSpec, key: str, raw: str, unknown: UnknownFilter, refused: bool = False
 ) -> Callable[[Record], bool] | None:
     name, _, op = key.partition("__")
     op = op or "exact"
-    if name not in spec.kinds or op not in LOOKUPS:
+    if refused or name not in spec.kinds or op not in LOOKUPS:
         if unknown == "error":
             raise bad_request(f"The '{key}' field does not allow filtering.")
         return None  # Tastypie skips parameters that are not fields

@@ -82,6 +82,9 @@ class RevelSettings(BaseModel):
     order_item_delete: bool = True
     order_delete: bool = False
     unknown_filter: query.UnknownFilter = "ignore"
+    # Filters this Revel does not allow, as "Resource.field__lookup" (e.g. "Order.local_id__in":
+    # the docs do not say that one exists); played as unknown filters (`unknown_filter`).
+    unfilterable: list[str] = Field(default_factory=list)
     auth_failure_body: Literal["empty", "json"] = "empty"
     cart_local_id: bool = False
     cart_require_text_plain: bool = False
@@ -190,7 +193,9 @@ class RevelState:
     def list_objects(self, name: str, params: query.Params, path: str) -> dict[str, Any]:
         spec = self.spec(name)
         rendered = [self.render(name, r) for r in self.records[name].values()]
-        found = query.select(spec, rendered, params, self.settings.unknown_filter)
+        found = query.select(
+            spec, rendered, params, self.settings.unknown_filter, frozenset(self.settings.unfilterable)
+        )
         paging = query.Paging(self.settings.default_limit, self.settings.max_limit)
         return query.page(spec, found, params, paging, path)
 
