@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -25,11 +26,19 @@ def upcoming_unmapped(rt: Runtime, horizon: timedelta) -> list[dict[str, Any]]:
         switches: Switches = read_switches(session, rt.settings)
     mappings = load_mappings(rt.db, rt.config)
     found: dict[tuple[int | None, str, int], dict[str, Any]] = {}
-    days = (now.date(), (now + horizon).date())
+    # "Today" is each location's own: from the earliest local today to the latest local horizon.
+    zones = [ZoneInfo(tz) for tz in {loc.timezone for loc in rt.config.location}] or [ZoneInfo("UTC")]
+    days = (
+        min(now.astimezone(z).date() for z in zones),
+        max((now + horizon).astimezone(z).date() for z in zones),
+    )
     for event in rt.tripleseat.search_events(start_between=days, statuses=statuses, show_financial=True):
         target = target_for(event, rt.config, switches)
         if not isinstance(target, Target):
             continue
+        local_today = now.astimezone(ZoneInfo(target.location.timezone)).date()
+        if event.local_date is not None and event.local_date < local_today:
+            continue  # already past where it happens
         inputs = PlanInputs(
             target.establishment,
             target.local_id,

@@ -93,6 +93,7 @@ def event_page(request: Request, who: UserDep, event_id: int = EventId) -> Respo
         "record": record,
         "trail": trail,
         "tz": tz,
+        "today": queries.today(rt, tz),  # the location's, for "Today"/"Tomorrow"
         "plan": record.plan or record.injected_plan,
         "live": live_order(rt, order_id, record.plan or record.injected_plan) if order_id else None,
         "changes": (record.drift or {}).get("changes") or [],
