@@ -3,7 +3,7 @@ mapping an operator chose."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,16 @@ from tripleseat_revel.sync.runtime import Runtime
 from tripleseat_revel.sync.switches import read_switches
 
 
+def search_days(now: datetime, horizon: timedelta, timezones: list[str]) -> tuple[date, date]:
+    """The day-granular search window for the next `horizon`, where "today" is each location's
+    own: from the earliest local today to the latest local end of the horizon."""
+    zones = [ZoneInfo(tz) for tz in timezones] or [ZoneInfo("UTC")]
+    return (
+        min(now.astimezone(z).date() for z in zones),
+        max((now + horizon).astimezone(z).date() for z in zones),
+    )
+
+
 def upcoming_unmapped(rt: Runtime, horizon: timedelta) -> list[dict[str, Any]]:
     """Each unmapped (menu item, establishment) of the next `horizon`'s events, with suggestions."""
     now = rt.clock()
@@ -26,12 +36,7 @@ def upcoming_unmapped(rt: Runtime, horizon: timedelta) -> list[dict[str, Any]]:
         switches: Switches = read_switches(session, rt.settings)
     mappings = load_mappings(rt.db, rt.config)
     found: dict[tuple[int | None, str, int], dict[str, Any]] = {}
-    # "Today" is each location's own: from the earliest local today to the latest local horizon.
-    zones = [ZoneInfo(tz) for tz in {loc.timezone for loc in rt.config.location}] or [ZoneInfo("UTC")]
-    days = (
-        min(now.astimezone(z).date() for z in zones),
-        max((now + horizon).astimezone(z).date() for z in zones),
-    )
+    days = search_days(now, horizon, sorted({loc.timezone for loc in rt.config.location}))
     for event in rt.tripleseat.search_events(start_between=days, statuses=statuses, show_financial=True):
         target = target_for(event, rt.config, switches)
         if not isinstance(target, Target):
