@@ -65,45 +65,31 @@ def _assert_one_complete_order_each(sandbox: SandboxServer, events: list[dict[st
         assert len(order["payments"]) == 1
 
 
+def _first_order(connector: Connector, sandbox: SandboxServer) -> list[dict[str, Any]]:
+    """One event injected on its own: the order the batch lookup checks its answers against."""
+    first = _due_events(sandbox, 1)
+    assert connector.sync(first[0]["id"]).json()["events"][0]["outcome"] == "INJECTED"
+    return first
+
+
 def test_one_lookup_call_serves_every_due_event_of_the_reconcile(
     connector: Connector, sandbox: SandboxServer
 ) -> None:
+    first = _first_order(connector, sandbox)
+    before = _order_lookups(sandbox)
     events = _due_events(sandbox, 5)
 
     body = _bulk(connector)
 
-    assert body["summary"]["injected"] == 5, body
-    _assert_one_complete_order_each(sandbox, events)
-    assert _order_lookups(sandbox) == 1  # the batch; no sync looked its order up alone
+    assert body["summary"]["injected"] == 6, body  # the first one is reported too (unchanged)
+    _assert_one_complete_order_each(sandbox, first + events)
+    assert _order_lookups(sandbox) - before == 1  # the batch; no sync looked its order up alone
     audit = connector.http.get(f"/api/events/{events[0]['id']}").json()["audit"]
     assert any("at the reconcile's lookup" in a["message"] for a in audit), audit
 
 
-@pytest.mark.parametrize("refusal", ["error", "ignore"])
-def test_a_revel_without_local_id_in_costs_one_wasted_call_and_no_duplicate(
-    connector: Connector, sandbox: SandboxServer, refusal: str
-) -> None:
-    first = _due_events(sandbox, 1)
-    assert connector.sync(first[0]["id"]).json()["events"][0]["outcome"] == "INJECTED"
-    _revel_settings(sandbox, unfilterable=["Order.local_id__in"], unknown_filter=refusal)
-    before = _order_lookups(sandbox)
-    events = _due_events(sandbox, 4)
-
-    body = _bulk(connector)
-
-    assert body["summary"]["injected"] == 5, body  # the first one is reported too (unchanged)
-    _assert_one_complete_order_each(sandbox, first + events)
-    # "error": Revel answers 400; "ignore": the answer holds the first event's order too, so it
-    # is not trusted. Either way each sync looks its own order up.
-    assert _order_lookups(sandbox) - before == 1 + 4
-
-
-def test_an_order_already_in_revel_is_completed_not_duplicated(
-    connector: Connector, sandbox: SandboxServer
-) -> None:
-    events = _due_events(sandbox, 3)
-    legacy = events[1]
-    # Left half-written by someone else (the replaced system): an Order without items or totals.
+def _half_written_order(sandbox: SandboxServer, event: dict[str, Any]) -> None:
+    """An Order without items or totals, left by someone else (the replaced system)."""
     sandbox.world.revel.insert(
         "Order",
         {
@@ -111,26 +97,78 @@ def test_an_order_already_in_revel_is_completed_not_duplicated(
             "created_by": "/enterprise/User/1/",
             "updated_by": "/enterprise/User/1/",
             "created_at": "/resources/PosStation/4/",
-            "local_id": f"Triple Seat {legacy['id']}",
+            "local_id": f"Triple Seat {event['id']}",
             "dining_option": 113,
             "web_order": True,
         },
     )
 
+
+@pytest.mark.parametrize("refusal", ["error", "ignore", "nothing"])
+def test_a_revel_without_local_id_in_costs_one_wasted_call_and_no_duplicate(
+    connector: Connector, sandbox: SandboxServer, refusal: str
+) -> None:
+    first = _first_order(connector, sandbox)
+    _revel_settings(sandbox, unfilterable=["Order.local_id__in"], unknown_filter=refusal)
+    before = _order_lookups(sandbox)
+    events = _due_events(sandbox, 4)
+    _half_written_order(sandbox, events[2])
+
+    body = _bulk(connector)
+
+    assert body["summary"]["injected"] == 5, body  # the first one is reported too (unchanged)
+    _assert_one_complete_order_each(sandbox, first + events)
+    # "error": Revel answers 400. "ignore": the answer holds every order. "nothing": the answer
+    # lacks the first event's order, which Revel has. None is trusted: each sync looks up alone,
+    # and the half-written order is found and completed, not duplicated.
+    assert _order_lookups(sandbox) - before == 1 + 4
+
+
+@pytest.mark.parametrize(("refusal", "lookups"), [(None, 1 + 1 + 1), ("nothing", 1 + 1 + 3)])
+def test_with_no_order_of_ours_yet_the_check_is_an_order_revel_has(
+    connector: Connector, sandbox: SandboxServer, refusal: str | None, lookups: int
+) -> None:
+    # The day of the switch-over: nothing in the ledger to check a batch answer against, and the
+    # replaced system's orders about. The reconcile borrows one of Revel's orders as its check
+    # (one call): with a Revel that reads the filter, the batch is trusted and only the event with
+    # an order looks up alone; with one that misreads it, every sync does. No duplicate either way.
+    if refusal:
+        _revel_settings(sandbox, unfilterable=["Order.local_id__in"], unknown_filter=refusal)
+    events = _due_events(sandbox, 3)
+    _half_written_order(sandbox, events[1])
+
     body = _bulk(connector)
 
     assert body["summary"]["injected"] == 3, body
     _assert_one_complete_order_each(sandbox, events)
-    assert _order_lookups(sandbox) == 1 + 1  # the batch, and the legacy event's own lookup
+    assert _order_lookups(sandbox) == lookups  # the borrowed order, the batch, the syncs' own
+
+
+def test_an_order_already_in_revel_is_completed_not_duplicated(
+    connector: Connector, sandbox: SandboxServer
+) -> None:
+    first = _first_order(connector, sandbox)
+    before = _order_lookups(sandbox)
+    events = _due_events(sandbox, 3)
+    legacy = events[1]
+    _half_written_order(sandbox, legacy)
+
+    body = _bulk(connector)
+
+    assert body["summary"]["injected"] == 4, body
+    _assert_one_complete_order_each(sandbox, first + events)
+    assert _order_lookups(sandbox) - before == 1 + 1  # the batch, and the legacy event's own lookup
     audit = connector.http.get(f"/api/events/{legacy['id']}").json()["audit"]
     assert any(a["kind"] == "revel.order.found" for a in audit), audit
 
 
 def test_the_batch_lookup_can_be_switched_off(sandbox: SandboxServer, tmp_path: Path) -> None:
-    events = _due_events(sandbox, 3)
     with running_connector(sandbox, tmp_path, REVEL_BATCH_LOOKUP="false", **FAST) as connector:
+        first = _first_order(connector, sandbox)
+        before = _order_lookups(sandbox)
+        events = _due_events(sandbox, 3)
         body = _bulk(connector)
 
-    assert body["summary"]["injected"] == 3, body
-    _assert_one_complete_order_each(sandbox, events)
-    assert _order_lookups(sandbox) == 3
+    assert body["summary"]["injected"] == 4, body
+    _assert_one_complete_order_each(sandbox, first + events)
+    assert _order_lookups(sandbox) - before == 3

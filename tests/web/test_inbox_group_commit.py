@@ -141,3 +141,38 @@ def test_the_writer_commits_before_answering_and_isolates_a_bad_delivery(
         ).scalar()
         bad = conn.execute(sa.text("SELECT count(*) FROM webhook_inbox WHERE event_id = 666")).scalar()
     assert stored == 20 and bad == 0
+
+
+def test_the_writer_survives_its_own_failure_and_answers_everyone(
+    enqueue_only: Connector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = InboxWriter(enqueue_only.rt.db, idle_seconds=0.2)
+    real_write = InboxWriter._write
+    calls = {"n": 0}
+
+    def write_failing_once(self: InboxWriter, batch: list[Any]) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise MemoryError("the writer itself broke")  # not a database error: _write lets it out
+        real_write(self, batch)
+
+    monkeypatch.setattr(InboxWriter, "_write", write_failing_once)
+
+    async def send(delivery: Delivery) -> Any:
+        try:
+            return await asyncio.wait_for(writer.accept(delivery), timeout=10)
+        except Exception as exc:
+            return exc
+
+    first = asyncio.run(send(_delivery(400, 401, tag="first")))
+    second = asyncio.run(send(_delivery(400, 402, tag="second")))
+
+    assert isinstance(
+        first, MemoryError
+    )  # answered (with an error: TripleSeat will resend), not left hanging
+    assert isinstance(second, Accepted) and not second.duplicate  # the writer is still working
+    with enqueue_only.rt.db.engine.connect() as conn:
+        stored = conn.execute(
+            sa.text("SELECT event_id FROM webhook_inbox WHERE event_id IN (401, 402)")
+        ).all()
+    assert [r[0] for r in stored] == [402]

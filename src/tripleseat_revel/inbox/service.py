@@ -23,8 +23,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from tripleseat_revel.db import Database
+from tripleseat_revel.logging import get_logger
 from tripleseat_revel.models import utcnow
 from tripleseat_revel.sync.trigger import request_sync_in
+
+log = get_logger(__name__)
 
 _INSERT = sa.text(
     "INSERT INTO webhook_inbox (delivery_key, received_at, trigger, event_id, actionable, reason, "
@@ -189,10 +192,7 @@ class InboxWriter:
     def submit(self, delivery: Delivery, done: Callback) -> None:
         """Queue `delivery`; `done` is called (on the writer thread) once it is committed."""
         self._queue.put((delivery, done))
-        with self._lock:
-            if not self._running:
-                self._running = True
-                threading.Thread(target=self._run, name="inbox-writer", daemon=True).start()
+        self._restart()
 
     async def accept(self, delivery: Delivery) -> Accepted:
         """`accept` for an asyncio caller: resolves once the delivery is committed."""
@@ -230,12 +230,33 @@ class InboxWriter:
         return batch
 
     def _run(self) -> None:
-        while True:
-            batch = self._take()
-            if batch is None:
-                return
-            if batch:
-                self._write(batch)
+        idle = False
+        try:
+            while True:
+                batch = self._take()
+                if batch is None:
+                    idle = True  # _take has marked the writer stopped, under the lock
+                    return
+                if not batch:
+                    continue
+                try:
+                    self._write(batch)
+                except Exception as exc:  # never leave a request waiting, never let the writer die
+                    log.exception("inbox.writer.failed", deliveries=len(batch))
+                    for _, done in batch:
+                        _call(done, exc)
+        finally:
+            if not idle:  # ended any other way: let the next delivery, or one waiting, start another
+                with self._lock:
+                    self._running = False
+                if not self._queue.empty():
+                    self._restart()
+
+    def _restart(self) -> None:
+        with self._lock:
+            if not self._running:
+                self._running = True
+                threading.Thread(target=self._run, name="inbox-writer", daemon=True).start()
 
     def _write(self, batch: list[tuple[Delivery, Callback]]) -> None:
         outcomes: list[Outcome]
@@ -261,3 +282,5 @@ def _call(done: Callback, outcome: Outcome) -> None:
         done(outcome)
     except RuntimeError:  # the caller's event loop is closed: nobody is waiting any more
         return
+    except Exception:
+        log.exception("inbox.writer.callback_failed")

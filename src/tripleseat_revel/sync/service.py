@@ -51,10 +51,10 @@ def absent_hint_holds(hint: dict[str, str] | None, local_id: str, now: datetime)
     if not hint or hint.get("local_id") != local_id:
         return False
     try:
-        checked_at = datetime.fromisoformat(hint["checked_at"])
-    except (KeyError, ValueError):
+        age = now - datetime.fromisoformat(hint["checked_at"])
+    except (KeyError, ValueError, TypeError):  # TypeError: naive against aware
         return False
-    return timedelta(0) <= now - checked_at <= ABSENT_FOR
+    return timedelta(0) <= age <= ABSENT_FOR
 
 
 class OrderWriter:

@@ -153,12 +153,23 @@ class RevelClient:
         params = {"establishment": establishment, "local_id": local_id}
         return self._list(Order, "/resources/Order/", params)
 
-    def orders_by_local_ids(self, local_ids: list[str]) -> dict[str, list[Order]] | None:
+    def newest_order(self) -> Order | None:
+        """Any one order this key can see (one unfiltered call), or None when there is none."""
+        endpoint = "/resources/Order/"
+        data = self._request("GET", endpoint, endpoint, params={"limit": 1, "order_by": "-id"})
+        page = self._model(Page, data, endpoint)
+        return self._model(Order, page.objects[0], endpoint) if page.objects else None
+
+    def orders_by_local_ids(
+        self, local_ids: list[str], *, known: str | None
+    ) -> dict[str, list[Order]] | None:
         """The orders carrying each of `local_ids`, in one call (`local_id__in`), or None when the
         answer cannot be trusted to be complete: the filter was refused or ignored (an order with
-        another local_id came back), or more orders matched than one page holds. Revel's docs do
-        not say whether `local_id` takes `__in`; a None answer just means "look each one up"."""
-        wanted = set(local_ids)
+        another local_id came back), misread (the order known to carry `known` did not come back;
+        None only when Revel has no order at all), or more orders matched than one page holds.
+        Revel's docs do not say whether `local_id` takes `__in`; a None answer just means "look
+        each one up"."""
+        wanted = set(local_ids) | ({known} if known else set())
         params = {"local_id__in": ",".join(sorted(wanted)), "limit": 2 * len(wanted) + 10}
         endpoint = "/resources/Order/"
         try:
@@ -166,12 +177,15 @@ class RevelClient:
             orders = [self._model(Order, obj, endpoint) for obj in page.objects]
         except RevelError:
             return None
-        if page.meta.next or any(o.local_id not in wanted for o in orders):
+        complete = not page.meta.next and (page.meta.total_count in (None, len(orders)))
+        if not complete or any(o.local_id not in wanted for o in orders):
             return None
         found: dict[str, list[Order]] = {local_id: [] for local_id in wanted}
         for order in orders:
             found[str(order.local_id)].append(order)
-        return found
+        if known and not found[known]:
+            return None
+        return {local_id: found[local_id] for local_id in local_ids}
 
     def get_order(self, order_id: int) -> Order:
         data = self._request("GET", f"/resources/Order/{order_id}/", "/resources/Order/{id}/")

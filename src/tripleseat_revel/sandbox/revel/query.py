@@ -32,7 +32,9 @@ LOOKUPS = frozenset(
         "isnull",
     }
 )
-UnknownFilter = Literal["ignore", "error"]
+# What a filter this Revel does not know does: skipped (Tastypie, for non-fields), refused (400),
+# or misread so that it matches nothing (a possibility nobody has ruled out for `local_id__in`).
+UnknownFilter = Literal["ignore", "error", "nothing"]
 Record = dict[str, Any]
 Params = list[tuple[str, str]]
 
@@ -73,6 +75,8 @@ def _filter(
     if refused or name not in spec.kinds or op not in LOOKUPS:
         if unknown == "error":
             raise bad_request(f"The '{key}' field does not allow filtering.")
+        if unknown == "nothing":
+            return lambda record: False
         return None  # Tastypie skips parameters that are not fields
     kind = spec.kinds[name]
     return lambda record: _match(kind, record.get(name), op, raw)
