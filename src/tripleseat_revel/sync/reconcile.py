@@ -193,9 +193,11 @@ def absent_orders(rt: Runtime, event_ids: list[int], override: bool) -> dict[int
             .order_by(RevelOp.updated_at.desc())
             .limit(1)
         ).first()
-    if known is None:  # a new ledger (the switch-over day, say): borrow any order Revel has
+    if known is None:  # a new ledger (the switch-over day, say): borrow an order Revel has
         try:
-            sample = rt.revel.newest_order()
+            sample = rt.revel.newest_order(with_local_id=True)
+            if sample is None:  # no order with a local_id; with none at all the empty answer is true
+                sample = rt.revel.newest_order(with_local_id=False)
         except VendorError:
             return {}
         if sample is not None and not sample.local_id:

@@ -153,11 +153,14 @@ class RevelClient:
         params = {"establishment": establishment, "local_id": local_id}
         return self._list(Order, "/resources/Order/", params)
 
-    def newest_order(self) -> Order | None:
-        """Any one order this key can see (one unfiltered call), or None when there is none."""
+    def newest_order(self, *, with_local_id: bool) -> Order | None:
+        """The newest order this key can see (with a local_id, if asked), or None if there is none.
+        The caller checks what comes back: a filter Revel ignores only gives a less useful order."""
         endpoint = "/resources/Order/"
-        data = self._request("GET", endpoint, endpoint, params={"limit": 1, "order_by": "-id"})
-        page = self._model(Page, data, endpoint)
+        params: dict[str, Any] = {"limit": 1, "order_by": "-id"}
+        if with_local_id:
+            params["local_id__isnull"] = "false"
+        page = self._model(Page, self._request("GET", endpoint, endpoint, params=params), endpoint)
         return self._model(Order, page.objects[0], endpoint) if page.objects else None
 
     def orders_by_local_ids(
