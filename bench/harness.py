@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ import uvicorn
 from tripleseat_revel.sandbox.apps import create_revel_app, create_tripleseat_app
 from tripleseat_revel.sandbox.faults import RateLimitSettings
 from tripleseat_revel.sandbox.server import SandboxServer
+from tripleseat_revel.sandbox.totals import revel_totals, ts_totals
 from tripleseat_revel.sandbox.world import SandboxWorld
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,10 +156,6 @@ class RssSampler:
 
 
 # ---- the simulators --------------------------------------------------------------------------
-
-
-def money(value: Any) -> Decimal:
-    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
 
 
 @dataclass
@@ -312,34 +308,6 @@ def due_event_body(n: int, items: int = 3) -> dict[str, Any]:
         "discount": DISCOUNT_MIX[n % len(DISCOUNT_MIX)],
         "service_charge_rate": "0.20" if n % 3 else None,
         "payments": PAYMENT_MIX[n % len(PAYMENT_MIX)],
-    }
-
-
-def ts_totals(event: dict[str, Any]) -> dict[str, Decimal]:
-    subtotal = discount = grand = paid = Decimal("0.00")
-    for doc in event.get("documents", []):
-        if doc.get("deleted_at"):
-            continue
-        subtotal += sum((money(li["total_price"]) for li in doc.get("line_items", [])), Decimal("0.00"))
-        discount += money(doc["financials"].get("discounts_total"))
-        grand += money(doc["financials"]["grand_total"])
-        paid += sum(
-            (
-                money(p["amount"])
-                for p in doc.get("payment_set", {}).get("payments", [])
-                if p["state"] == "paid"
-            ),
-            Decimal("0.00"),
-        )
-    return {"subtotal": subtotal, "discount": discount, "final_total": grand, "paid": paid}
-
-
-def revel_totals(order: dict[str, Any]) -> dict[str, Decimal]:
-    return {
-        "subtotal": money(order.get("subtotal")),
-        "discount": money(order.get("discount_amount")),
-        "final_total": money(order.get("final_total")),
-        "paid": sum((money(p["amount"]) for p in order.get("payments", [])), Decimal("0.00")),
     }
 
 
