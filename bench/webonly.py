@@ -13,7 +13,7 @@ import argparse
 import uvicorn
 
 from tripleseat_revel.cli import bootstrap
-from tripleseat_revel.sync import engine
+from tripleseat_revel.runtime import start_engine, stop_engine
 from tripleseat_revel.web.app import create_app
 
 
@@ -23,11 +23,13 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     rt = bootstrap.runtime(bootstrap.settings())
-    engine.launch(rt, role="serve", work=False)
+    engine = start_engine(rt, role="serve", work=False)
     try:
-        uvicorn.run(create_app(rt), host=args.host, port=args.port, log_level="warning", proxy_headers=True)
+        uvicorn.run(
+            create_app(rt, engine), host=args.host, port=args.port, log_level="warning", proxy_headers=True
+        )
     finally:
-        engine.shutdown()
+        stop_engine(engine)
 
 
 if __name__ == "__main__":

@@ -8,9 +8,8 @@ the age of its oldest request are read from the `sync_pending` table when /metri
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Protocol
 
 import sqlalchemy as sa
 from prometheus_client import REGISTRY, Counter, Histogram
@@ -18,7 +17,6 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from tripleseat_revel.db import Database
-from tripleseat_revel.kit.http import CallObserver
 from tripleseat_revel.kit.ratelimit import RateLimiter
 from tripleseat_revel.logging import get_logger
 from tripleseat_revel.models import SyncPending
@@ -56,6 +54,12 @@ def log_vendor_call(vendor: str, endpoint: str, status: str, seconds: float) -> 
     log.info("vendor.call", vendor=vendor, endpoint=endpoint, status=status, ms=round(seconds * 1000, 1))
 
 
+def observe_call(vendor: str, endpoint: str, status: str, seconds: float) -> None:
+    """The vendor clients' call observer: counted, timed and logged on one line."""
+    observe_vendor_call(vendor, endpoint, status, seconds)
+    log_vendor_call(vendor, endpoint, status, seconds)
+
+
 # ---- rate limits --------------------------------------------------------------------------------
 
 
@@ -72,17 +76,6 @@ class MeteredLimiter:
             RATE_LIMIT_WAITS.labels(self.vendor).inc()
             RATE_LIMIT_WAIT.labels(self.vendor).inc(waited)
         return waited
-
-
-class _Limited(Protocol):
-    limiter: RateLimiter
-
-
-def meter_rate_limits(clients: Mapping[str, _Limited]) -> None:
-    """Wrap each vendor client's limiter (vendor name -> client) once."""
-    for vendor, client in clients.items():
-        if not isinstance(client.limiter, MeteredLimiter):
-            client.limiter = MeteredLimiter(client.limiter, vendor)
 
 
 # ---- the sync queue, read at scrape time -----------------------------------------------------------
@@ -134,13 +127,3 @@ REGISTRY.register(QUEUE)
 def watch_queue(db: Database) -> None:
     """Report this database's sync queue at /metrics."""
     QUEUE.db = db
-
-
-def instrument(observers: list[CallObserver], clients: Mapping[str, _Limited], db: Database) -> None:
-    """Wire a process's runtime into the metrics and logs (idempotent): its vendor-call observers,
-    its clients' rate limiters (vendor name -> client), and its sync queue."""
-    for observer in (observe_vendor_call, log_vendor_call):
-        if observer not in observers:
-            observers.append(observer)
-    meter_rate_limits(clients)
-    watch_queue(db)

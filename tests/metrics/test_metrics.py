@@ -17,7 +17,6 @@ from tests.fixtures.harness import Connector
 from tests.web.dashboard.conftest import build
 from tripleseat_revel import metrics
 from tripleseat_revel.integrations.tripleseat.webhooks import sign
-from tripleseat_revel.kit.ratelimit import RateLimiter
 from tripleseat_revel.models import SyncPending
 from tripleseat_revel.sandbox.server import SandboxServer
 
@@ -149,14 +148,11 @@ def test_rate_limit_waits_are_counted_per_vendor() -> None:
     assert value("tsr_rate_limit_wait_seconds_total") == 1.75
 
 
-def test_a_client_limiter_is_wrapped_once() -> None:
-    class Client:
-        def __init__(self) -> None:
-            self.limiter: RateLimiter = _Waits()
-
-    client = Client()
-    metrics.meter_rate_limits({"x": client})
-    wrapped = client.limiter
-    metrics.meter_rate_limits({"x": client})
-
-    assert isinstance(wrapped, metrics.MeteredLimiter) and client.limiter is wrapped
+def test_the_runtime_builds_each_vendor_client_metered_and_observed(tmp_path: Path) -> None:
+    rt = build(tmp_path)
+    try:
+        for vendor, client in (("tripleseat", rt.tripleseat), ("revel", rt.revel)):
+            assert isinstance(client.limiter, metrics.MeteredLimiter) and client.limiter.vendor == vendor
+            assert client.observer is metrics.observe_call
+    finally:
+        rt.close()

@@ -14,7 +14,7 @@ from tripleseat_revel.notify.digest import collect, compose_digest, send_digest
 from tripleseat_revel.notify.service import Notifier
 from tripleseat_revel.notify.transports import SmtpTransport
 from tripleseat_revel.sandbox.world import LOCATIONS_FILE
-from tripleseat_revel.sync.runtime import Runtime
+from tripleseat_revel.sync.context import Runtime
 
 DAY = date(2026, 11, 25)
 

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from tripleseat_revel.notify.emails import compose
+from tripleseat_revel.notify.emails import OutcomeFacts, compose
+from tripleseat_revel.notify.service import Email
 
 PLAN = {
     "items": [
@@ -35,6 +36,20 @@ PLAN = {
 EVENT = {"name": "Smith & Jones <Gala>", "date": "2026-11-25", "location": "Harbor Room"}
 
 
+def _compose(
+    kind: str, result: dict[str, Any], prepared: dict[str, Any], public_url: str | None = None
+) -> Email:
+    """The email of event 55, from the sync's result and what the sync saw (`prepared`)."""
+    event = prepared.get("event") or {}
+    facts = OutcomeFacts(
+        event_id=55,
+        **result,
+        location=event.get("location"),
+        **{k: v for k, v in prepared.items() if k != "event"},
+    )
+    return compose(kind, facts, public_url=public_url)
+
+
 def _result(outcome: str, reason: str = "", **extra: Any) -> dict[str, Any]:
     return {"outcome": outcome, "reason": reason, "name": EVENT["name"], "date": EVENT["date"], **extra}
 
@@ -53,7 +68,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
 @pytest.mark.parametrize("kind", CASES)
 def test_every_kind_has_a_text_and_an_html_part_naming_the_event(kind: str) -> None:
     result, prepared = CASES[kind]
-    email = compose(kind, 55, result, {**prepared, "event": EVENT}, public_url="https://ops.example.com/")
+    email = _compose(kind, result, {**prepared, "event": EVENT}, public_url="https://ops.example.com/")
 
     assert email.kind == kind and email.event_id == 55
     assert "Smith & Jones <Gala>" in email.subject
@@ -65,7 +80,7 @@ def test_every_kind_has_a_text_and_an_html_part_naming_the_event(kind: str) -> N
 
 def test_the_success_email_lists_items_notes_and_every_total() -> None:
     result, prepared = CASES["success"]
-    email = compose("success", 55, result, prepared)
+    email = _compose("success", result, prepared)
 
     assert "40 x Caprese Skewers @ 3.50 = 140.00" in email.text
     assert "1 x Cake <Deluxe> @ 1,250.00 = 1,250.00" in email.text
@@ -77,7 +92,7 @@ def test_the_success_email_lists_items_notes_and_every_total() -> None:
 
 def test_a_failure_says_what_to_do() -> None:
     result, prepared = CASES["failure"]
-    email = compose("failure", 55, result, prepared)
+    email = _compose("failure", result, prepared)
 
     assert email.subject.endswith("is not on the POS (items with no Revel product)")
     assert "Valet (menu item 5075): no similar Revel product" in email.text
@@ -85,7 +100,7 @@ def test_a_failure_says_what_to_do() -> None:
 
 
 def _key(kind: str, result: dict[str, Any], prepared: dict[str, Any]) -> str:
-    return compose(kind, 55, result, prepared).key
+    return _compose(kind, result, prepared).key
 
 
 def test_a_vendor_error_retried_with_other_words_is_the_same_email() -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tripleseat_revel.sync.service import ABSENT_FOR, absent_hint_holds
+from tripleseat_revel.sync.revel_writer import ABSENT_FOR, absent_hint_holds
 
 NOW = datetime(2026, 11, 28, 15, 0, tzinfo=UTC)
 LOCAL_ID = "Triple Seat 55530001"

@@ -20,7 +20,6 @@ import sqlalchemy as sa
 from tests.fixtures.harness import Connector, running_connector
 from tripleseat_revel.inbox.service import Accepted, Delivery, InboxWriter, _accept_in, _accept_many_in
 from tripleseat_revel.sandbox.server import SandboxServer
-from tripleseat_revel.sync.trigger import request_sync_in
 
 pytestmark = pytest.mark.e2e
 
@@ -91,12 +90,12 @@ def test_a_batch_answers_and_stores_exactly_as_one_by_one(enqueue_only: Connecto
     for mode, base in (("one-by-one", 100), ("batch", 200)):
         earlier, burst = _script(base)
         with db.engine.begin() as conn:
-            stored = _accept_in(conn, earlier)
+            stored = _accept_in(conn, enqueue_only.rt.syncs, earlier)
         with db.engine.begin() as conn:
             if mode == "batch":
-                results[mode] = (_accept_many_in(conn, burst), stored)
+                results[mode] = (_accept_many_in(conn, enqueue_only.rt.syncs, burst), stored)
             else:
-                results[mode] = ([_accept_in(conn, d) for d in burst], stored)
+                results[mode] = ([_accept_in(conn, enqueue_only.rt.syncs, d) for d in burst], stored)
 
     one, batch = results["one-by-one"], results["batch"]
     assert _shape(*batch) == _shape(*one)
@@ -116,15 +115,18 @@ def test_a_batch_answers_and_stores_exactly_as_one_by_one(enqueue_only: Connecto
 def test_the_writer_commits_before_answering_and_isolates_a_bad_delivery(
     enqueue_only: Connector, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = request_sync_in
+    real = enqueue_only.rt.syncs
 
-    def flaky(conn: sa.Connection, event_id: int, **kw: Any) -> Any:
-        if event_id == 666:
-            raise RuntimeError("boom")
-        return real(conn, event_id, **kw)
+    class Flaky:
+        def request_in(self, conn: sa.Connection, event_id: int, **kw: Any) -> Any:
+            if event_id == 666:
+                raise RuntimeError("boom")
+            return real.request_in(conn, event_id, **kw)
 
-    monkeypatch.setattr("tripleseat_revel.inbox.service.request_sync_in", flaky)
-    writer = InboxWriter(enqueue_only.rt.db, idle_seconds=0.2)
+        def request(self, event_id: int, **kw: Any) -> Any:
+            return real.request(event_id, **kw)
+
+    writer = InboxWriter(enqueue_only.rt.db, Flaky(), idle_seconds=0.2)
     deliveries = [_delivery(300, 300 + i, tag=str(i)) for i in range(20)] + [_delivery(300, 666, tag="bad")]
 
     async def send_all() -> list[Any]:
@@ -146,7 +148,7 @@ def test_the_writer_commits_before_answering_and_isolates_a_bad_delivery(
 def test_the_writer_survives_its_own_failure_and_answers_everyone(
     enqueue_only: Connector, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    writer = InboxWriter(enqueue_only.rt.db, idle_seconds=0.2)
+    writer = InboxWriter(enqueue_only.rt.db, enqueue_only.rt.syncs, idle_seconds=0.2)
     real_write = InboxWriter._write
     calls = {"n": 0}
 

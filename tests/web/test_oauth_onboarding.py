@@ -12,9 +12,9 @@ from tests.conftest import FAST
 from tests.e2e.test_sync_engine import _event
 from tests.fixtures.harness import running_connector
 from tests.fixtures.sandbox_api import orders_for
+from tripleseat_revel.integrations.tripleseat.onboarding import authorize_url
 from tripleseat_revel.models import OAuthToken
 from tripleseat_revel.sandbox.server import SandboxServer
-from tripleseat_revel.sync.onboarding import authorize_url
 
 pytestmark = pytest.mark.e2e
 

@@ -19,7 +19,6 @@ from tests.fixtures.harness import Connector, running_connector
 from tests.fixtures.sandbox_api import orders_for, stats
 from tripleseat_revel.integrations.tripleseat.webhooks import Scheme, sign
 from tripleseat_revel.sandbox.server import SandboxServer
-from tripleseat_revel.sync import engine
 
 pytestmark = pytest.mark.e2e
 KEY = "sandbox-signing-key"
@@ -181,4 +180,4 @@ def test_duplicated_and_reordered_deliveries_make_one_sync_and_one_order(
 
 
 def test_engine_handle_is_the_enqueue_only_one(enqueue_only: Connector) -> None:
-    assert engine.engine().worker is False
+    assert enqueue_only.engine.work is False

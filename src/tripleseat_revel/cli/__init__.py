@@ -16,7 +16,7 @@ from tripleseat_revel.cli import bootstrap
 from tripleseat_revel.cli.render import (
     audit_timeline,
     console,
-    plan_table,
+    render_preview,
     results_table,
     summary_line,
 )
@@ -38,44 +38,43 @@ def serve(
     """Web app, worker and scheduler in one process (the default deployment)."""
     import uvicorn
 
-    from tripleseat_revel.sync import engine
+    from tripleseat_revel.runtime import start_engine, stop_engine
     from tripleseat_revel.web.app import create_app
 
     loaded = bootstrap.settings()
     rt = bootstrap.runtime(loaded)
-    engine.launch(rt, role="serve")
+    engine = start_engine(rt, role="serve")
     console.print(f"tripleseat-revel serving on http://{host}:{port or loaded.PORT}/ (dashboard at /)")
     try:
         uvicorn.run(
-            create_app(rt),
+            create_app(rt, engine),
             host=host,
             port=port or loaded.PORT,
             log_level="warning",
             proxy_headers=True,
         )
     finally:
-        engine.shutdown()
+        stop_engine(engine)
 
 
 @app.command()
 def worker() -> None:
     """Worker and scheduler only, for scale-out beside `serve` replicas."""
-    from tripleseat_revel.metrics import instrument
-    from tripleseat_revel.sync import engine
+    from tripleseat_revel.runtime import start_engine, stop_engine
 
     rt = bootstrap.runtime(bootstrap.settings())
-    instrument(rt.observers, {"tripleseat": rt.tripleseat, "revel": rt.revel}, rt.db)  # as serve does
-    engine.launch(rt, role="worker")
+    engine = start_engine(rt, role="worker")
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    console.print(f"worker running (executor {engine.engine().executor_id}); Ctrl-C to stop")
+    console.print(f"worker running (executor {engine.executor_id}); Ctrl-C to stop")
     stop.wait()
-    engine.shutdown()
+    stop_engine(engine)
 
 
 def _wait_run(run_id: str, timeout: float) -> dict[str, Any] | None:
-    from tripleseat_revel.sync import bulk, engine
+    from tripleseat_revel.worker import bulk
+    from tripleseat_revel.worker.queues import TERMINAL, wait_for
 
     columns = (
         TextColumn("{task.description}"),
@@ -87,10 +86,10 @@ def _wait_run(run_id: str, timeout: float) -> dict[str, Any] | None:
         task = progress.add_task("syncing events", total=None)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            state, output = engine.wait_for(run_id, timeout=0.5)
+            state, output = wait_for(run_id, timeout=0.5)
             step = bulk.progress(run_id)
             progress.update(task, completed=step["done"], total=step["total"] or None)
-            if state in engine.TERMINAL:
+            if state in TERMINAL:
                 return output if isinstance(output, dict) else None
     return None
 
@@ -105,8 +104,10 @@ def sync(
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the result")] = 600,
 ) -> None:
     """Sync one event (--event-id) or every recently updated one (--hours-back)."""
-    from tripleseat_revel.sync import bulk, engine
-    from tripleseat_revel.sync.trigger import request_sync
+    from tripleseat_revel.runtime import start_engine, stop_engine
+    from tripleseat_revel.sync.results import summarise
+    from tripleseat_revel.worker import bulk
+    from tripleseat_revel.worker.trigger import sync_and_wait
 
     if (event_id is None) == (hours_back is None):
         bootstrap.fail("give exactly one of --event-id or --hours-back")
@@ -114,21 +115,19 @@ def sync(
     if dry_run:
         _dry_run(rt, event_id, hours_back)
         return
-    engine.launch(rt, role="cli", schedules=False)
+    engine = start_engine(rt, role="cli", schedules=False)
     try:
         if event_id is not None:
-            request = request_sync(rt, event_id, source="cli")
             with console.status(f"syncing event {event_id}"):
-                state, result = engine.wait_for(request.workflow_id, timeout)
-            if not isinstance(result, dict):
+                done = sync_and_wait(rt, event_id, source="cli", timeout=timeout)
+            if done.result is None:
                 bootstrap.fail(
-                    f"the sync did not finish in {timeout:.0f}s (workflow {request.workflow_id}: {state})",
-                    1,
+                    f"the sync did not finish in {timeout:.0f}s (workflow {done.request.workflow_id})", 1
                 )
-            outcome = bulk.summarise("single", [result])
+            outcome = summarise("single", [done.result])
         else:
             assert hours_back is not None
-            run_id = bulk.start_bulk(rt, hours_back, source="cli")
+            run_id = bulk.start_bulk(rt, engine.workflows.bulk_sync, hours_back, source="cli")
             maybe = _wait_run(run_id, timeout)
             if maybe is None:
                 bootstrap.fail(f"the bulk sync did not finish in {timeout:.0f}s (run {run_id})", 1)
@@ -138,7 +137,7 @@ def sync(
         if not outcome["success"]:
             raise typer.Exit(1)
     finally:
-        engine.shutdown()
+        stop_engine(engine)
 
 
 def _dry_run(rt: Any, event_id: int | None, hours_back: int | None) -> None:
@@ -156,29 +155,7 @@ def preview(event_id: Annotated[int, typer.Argument(help="TripleSeat event id")]
     from tripleseat_revel.sync.preview import preview_event
 
     rt = bootstrap.runtime(bootstrap.settings())
-    prepared = preview_event(rt, event_id)
-    event = prepared.get("event") or {}
-    console.print(
-        f"[bold]Event {event_id}[/] {event.get('name') or ''} {event.get('date') or ''} "
-        f"{event.get('status') or ''} @ {event.get('location') or '?'}"
-    )
-    table = plan_table(prepared)
-    if table is not None:
-        console.print(table)
-    verdict = {
-        "inject": "would be injected now",
-        "dry_run": "would be injected now",
-        "unchanged": "already injected; the order matches",
-        "drift": "changed since injection",
-    }
-    console.print(verdict.get(prepared["kind"], f"{prepared.get('outcome')}: {prepared.get('reason')}"))
-    for change in prepared.get("changes") or []:
-        console.print(f"  - {change}")
-    for item in prepared.get("unmapped") or []:
-        hints = ", ".join(f"{s['name']} (#{s['product_id']}, {s['score']}%)" for s in item["suggestions"])
-        console.print(
-            f"  unmapped: {item['name']} (menu item {item['menu_item_id']}): {hints or 'no suggestion'}"
-        )
+    render_preview(event_id, preview_event(rt, event_id))
 
 
 @app.command()
@@ -248,7 +225,7 @@ def auth_tripleseat(
 ) -> None:
     """Print the URL a TripleSeat admin opens to authorise the connector (authorization-code flow)."""
     from tripleseat_revel.config import ConfigError
-    from tripleseat_revel.sync.onboarding import authorize_url, redirect_uri
+    from tripleseat_revel.integrations.tripleseat.onboarding import authorize_url, redirect_uri
 
     loaded = bootstrap.settings()
     try:
@@ -269,10 +246,10 @@ def replicas() -> None:
     from rich.table import Table
 
     from tripleseat_revel.models import Replica, utcnow
-    from tripleseat_revel.sync import engine
+    from tripleseat_revel.runtime import start_engine, stop_engine
 
     rt = bootstrap.runtime(bootstrap.settings(), service=False)
-    engine.launch(rt, role="cli", schedules=False, work=False)
+    engine = start_engine(rt, role="cli", schedules=False, work=False)
     try:
         table = Table(title="replicas")
         for column in ("executor", "role", "host/pid", "last heartbeat", "state", "pending syncs"):
@@ -289,7 +266,7 @@ def replicas() -> None:
             )
         console.print(table)
     finally:
-        engine.shutdown()
+        stop_engine(engine)
 
 
 @app.command()
@@ -298,16 +275,16 @@ def recover(
 ) -> None:
     """Re-enqueue the unfinished syncs of dead replicas now (the janitor does it after
     DEAD_REPLICA_SECONDS); any running worker picks them up."""
-    from tripleseat_revel.sync import engine
-    from tripleseat_revel.sync.janitor import recover_executors
+    from tripleseat_revel.runtime import start_engine, stop_engine
+    from tripleseat_revel.worker.janitor import recover_executors
 
     rt = bootstrap.runtime(bootstrap.settings(), service=False)
-    engine.launch(rt, role="cli", schedules=False, work=False)
+    engine = start_engine(rt, role="cli", schedules=False, work=False)
     try:
         for executor_id, count in recover_executors(rt, executor_ids).items():
             console.print(f"{executor_id}: {count} workflow(s) re-enqueued")
     finally:
-        engine.shutdown()
+        stop_engine(engine)
 
 
 @db_app.command("upgrade")

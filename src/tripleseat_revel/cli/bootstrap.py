@@ -11,7 +11,7 @@ from tripleseat_revel.cli.render import err
 from tripleseat_revel.config import ConfigError, Settings, load_settings, validate_for_service
 from tripleseat_revel.db import Database
 from tripleseat_revel.logging import configure_logging
-from tripleseat_revel.sync.runtime import Runtime, build_runtime, set_runtime
+from tripleseat_revel.runtime import Runtime, build_runtime
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -39,5 +39,4 @@ def runtime(loaded: Settings, *, upgrade: bool = True, service: bool = True) -> 
         rt = build_runtime(loaded, db=db)
     except ConfigError as exc:
         fail(f"configuration: {exc}")
-    set_runtime(rt)
     return rt

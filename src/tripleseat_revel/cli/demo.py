@@ -21,8 +21,7 @@ from tripleseat_revel.cli.render import BUCKET_STYLE, console
 from tripleseat_revel.config import load_settings
 from tripleseat_revel.db import Database
 from tripleseat_revel.logging import configure_logging
-from tripleseat_revel.sync import engine
-from tripleseat_revel.sync.runtime import Runtime, build_runtime, set_runtime
+from tripleseat_revel.runtime import Runtime, build_runtime, start_engine, stop_engine
 
 DEMO_DIR = Path("var/demo")
 ADMIN_TOKEN = "demo-admin-token"  # noqa: S105 - a throwaway token for the local demo only
@@ -133,9 +132,8 @@ def demo(
     db = Database(settings.DATABASE_URL)
     migrate.upgrade(db.engine)
     rt = build_runtime(settings, db=db)
-    set_runtime(rt)
-    engine.launch(rt, role="serve", schedules=False)
-    web = serve_in_thread(create_app(rt))
+    engine = start_engine(rt, role="serve", schedules=False)
+    web = serve_in_thread(create_app(rt, engine))
     console.print(f"simulators: TripleSeat {sandbox.tripleseat_url}  Revel {sandbox.revel_url}")
     console.print(f"connector:  {web.url}  (SQLite {DEMO_DIR / 'demo.db'})")
     try:
@@ -147,15 +145,7 @@ def demo(
         with console.status("2. syncing the webhooks' events (vendor rate limits apply)"):
             _wait_idle(rt, 120)
         with console.status("3. running a reconcile (catches events without a webhook)"):
-            handle_id = (
-                engine.engine()
-                .client.enqueue(
-                    {"workflow_name": "reconcile", "queue_name": engine.RECONCILE_QUEUE},
-                    {"source": "demo", "hours_back": settings.SYNC_HOURS_BACK},
-                )
-                .get_workflow_id()
-            )
-            engine.wait_for(handle_id, 120)
+            engine.workflows.reconcile({"source": "demo", "hours_back": settings.SYNC_HOURS_BACK})
             _wait_idle(rt, 180)
         table, counts = _table(rt, _orders_by_local_id(sandbox.revel_url))
         console.print(table)
@@ -172,7 +162,7 @@ def demo(
             )
     finally:
         web.stop()
-        engine.shutdown()
+        stop_engine(engine)
         sandbox.stop()
         rt.close()
 

@@ -10,14 +10,17 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
+from tripleseat_revel.kit.money import TOTALS
+from tripleseat_revel.sync.prepare import AnyPrepared, Problem
+
 console = Console()
 err = Console(stderr=True)
 
 BUCKET_STYLE = {"injected": "green", "skipped": "yellow", "failed": "bold red", "pending": "dim"}
 
 
-def plan_table(prepared: dict[str, Any]) -> Table | None:
-    plan = prepared.get("plan")
+def plan_table(plan: dict[str, Any] | None) -> Table | None:
+    """A plan snapshot (OrderPlan.to_json()) as a table of lines and totals."""
     if not plan:
         return None
     table = Table(title=f"Revel order {plan['local_id']} -> establishment {plan['establishment']}")
@@ -33,17 +36,8 @@ def plan_table(prepared: dict[str, Any]) -> Table | None:
             item.get("note") or "",
         )
     totals = plan["totals"]
-    for label in (
-        "subtotal",
-        "discount",
-        "service_charge",
-        "gratuity",
-        "tax",
-        "final_total",
-        "paid",
-        "remaining_due",
-    ):
-        table.add_row("", f"[bold]{label.replace('_', ' ')}[/]", "", "", totals[label], "")
+    for name, label in TOTALS:
+        table.add_row("", f"[bold]{label}[/]", "", "", totals[name], "")
     return table
 
 
@@ -104,3 +98,32 @@ def audit_timeline(rows: list[dict[str, Any]], title: str) -> Tree:
             offset = (datetime.fromisoformat(row["at"]) - start).total_seconds()
             branch.add(f"[dim]+{offset:6.2f}s[/]  {_kind(row['kind'])}  {escape(row['message'])}")
     return tree
+
+
+VERDICTS = {
+    "inject": "would be injected now",
+    "dry_run": "would be injected now",
+    "unchanged": "already injected; the order matches",
+    "drift": "changed since injection",
+}
+
+
+def render_preview(event_id: int, prepared: AnyPrepared) -> None:
+    """`preview`: the event, the order it would become, and what a sync would do with it."""
+    event = prepared.event
+    console.print(
+        f"[bold]Event {event_id}[/] {event.name if event and event.name else ''} "
+        f"{event.date if event and event.date else ''} {event.status if event and event.status else ''} "
+        f"@ {event.location if event and event.location else '?'}"
+    )
+    plan = getattr(prepared, "plan", None)
+    table = plan_table(plan.to_json() if plan is not None else None)
+    if table is not None:
+        console.print(table)
+    outcome, reason = getattr(prepared, "outcome", None), getattr(prepared, "reason", None)
+    console.print(VERDICTS.get(prepared.kind, f"{outcome}: {reason}"))
+    for change in getattr(prepared, "changes", None) or []:
+        console.print(f"  - {change}")
+    for item in prepared.unmapped if isinstance(prepared, Problem) else []:
+        hints = ", ".join(f"{s.name} (#{s.product_id}, {s.score}%)" for s in item.suggestions)
+        console.print(f"  unmapped: {item.name} (menu item {item.menu_item_id}): {hints or 'no suggestion'}")

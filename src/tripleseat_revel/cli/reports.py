@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
@@ -12,7 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from tripleseat_revel.cli import bootstrap
 from tripleseat_revel.cli.render import console, results_table, summary_line
-from tripleseat_revel.sync.runtime import Runtime
+from tripleseat_revel.sync.context import Runtime
+from tripleseat_revel.sync.results import EventResult
 
 
 def _today(rt: Runtime) -> date:
@@ -44,17 +45,18 @@ def digest(
         console.print(f"[yellow]not sent[/]: the digest of {when} went out already (or failed; see the log)")
 
 
-def _wait_all(workflow_ids: dict[str, str], timeout: float) -> list[dict[str, Any]]:
-    from tripleseat_revel.sync import engine
+def _wait_all(workflow_ids: dict[str, str], timeout: float) -> list[EventResult]:
+    from tripleseat_revel.worker.queues import wait_for
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    results: list[dict[str, Any]] = []
+    results: list[EventResult] = []
     deadline = time.monotonic() + timeout
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("syncing events", total=len(workflow_ids))
         for event_id, wid in workflow_ids.items():
-            _state, output = engine.wait_for(wid, max(0.0, deadline - time.monotonic()))
-            results.append(output if isinstance(output, dict) else {"id": int(event_id), "status": "pending"})
+            _state, output = wait_for(wid, max(0.0, deadline - time.monotonic()))
+            pending = EventResult(id=int(event_id), status="pending", workflow_id=wid)
+            results.append(output if isinstance(output, EventResult) else pending)
             progress.advance(task)
     return results
 
@@ -63,23 +65,21 @@ def reconcile(
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the syncs")] = 900,
 ) -> None:
     """Run the scheduled reconcile now (look-back, today's events, unfinished ones) and show each result."""
-    from dbos import DBOS
-
-    from tripleseat_revel.sync import bulk, engine, workflows
-    from tripleseat_revel.sync.record import event_result
+    from tripleseat_revel.runtime import start_engine, stop_engine
+    from tripleseat_revel.sync.results import event_result, summarise
 
     rt = bootstrap.runtime(bootstrap.settings())
-    engine.launch(rt, role="cli", schedules=False)
+    engine = start_engine(rt, role="cli", schedules=False)
     try:
         params = {"source": "cli reconcile", "hours_back": rt.settings.SYNC_HOURS_BACK}
         with console.status("looking for events to sync"):
-            found = DBOS.start_workflow(workflows.reconcile, params).get_result()
+            found = engine.workflows.reconcile(params)
         events = _wait_all(found["workflow_ids"], timeout)
         events += [event_result(rt, e) for e in found["settled"]]
-        outcome = bulk.summarise("bulk", events, found["queried"])
+        outcome = summarise("bulk", events, found["queried"])
         console.print(results_table(outcome["events"], "reconcile"))
         console.print(summary_line(outcome))
         if not outcome["success"]:
             raise typer.Exit(1)
     finally:
-        engine.shutdown()
+        stop_engine(engine)

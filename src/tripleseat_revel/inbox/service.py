@@ -2,7 +2,7 @@
 
 A re-delivery (the same body again, because TripleSeat did not see our 200) hits the unique
 delivery key and enqueues nothing new. Deliveries for an event whose sync is still queued
-collapse into that run (see sync/trigger.py).
+collapse into that run (see worker/trigger.py).
 
 `InboxWriter` commits the deliveries that arrive together as one transaction (group commit): one
 thread writes, so concurrent webhooks never queue on the database's write lock, and each is
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from tripleseat_revel.db import Database
 from tripleseat_revel.logging import get_logger
 from tripleseat_revel.models import utcnow
-from tripleseat_revel.sync.trigger import request_sync_in
+from tripleseat_revel.sync.context import SyncRequester
 
 log = get_logger(__name__)
 
@@ -85,23 +85,25 @@ def _redelivered(conn: sa.Connection, key: str) -> Accepted:
     return Accepted(int(row.id), duplicate=True, workflow_id=row.workflow_id, collapsed=True)
 
 
-def _request(conn: sa.Connection, delivery: Delivery, delivery_id: int) -> tuple[Accepted, str | None]:
+def _request(
+    conn: sa.Connection, syncs: SyncRequester, delivery: Delivery, delivery_id: int
+) -> tuple[Accepted, str | None]:
     """The sync request of a newly stored delivery: (its answer, the workflow id to link)."""
     if not delivery.actionable or delivery.event_id is None:
         return Accepted(delivery_id, duplicate=False, workflow_id=None, collapsed=False), None
-    request = request_sync_in(
+    request = syncs.request_in(
         conn, delivery.event_id, source="webhook", correlation_id=delivery.correlation_id
     )
     return Accepted(delivery_id, False, request.workflow_id, request.collapsed), request.workflow_id
 
 
-def _accept_in(conn: sa.Connection, delivery: Delivery) -> Accepted:
+def _accept_in(conn: sa.Connection, syncs: SyncRequester, delivery: Delivery) -> Accepted:
     """Record the delivery and, if actionable, request the event's sync, in `conn`'s transaction."""
     key = delivery_key(delivery.body)
     delivery_id = conn.execute(_INSERT, _params(delivery, key)).scalar()
     if delivery_id is None:
         return _redelivered(conn, key)
-    accepted, workflow_id = _request(conn, delivery, int(delivery_id))
+    accepted, workflow_id = _request(conn, syncs, delivery, int(delivery_id))
     if workflow_id is not None:
         conn.execute(_LINK, {"wid": workflow_id, "id": accepted.delivery_id})
     return accepted
@@ -123,7 +125,7 @@ def _insert_many(size: int) -> sa.TextClause:
     return statement
 
 
-def _accept_many_in(conn: sa.Connection, deliveries: list[Delivery]) -> list[Accepted]:
+def _accept_many_in(conn: sa.Connection, syncs: SyncRequester, deliveries: list[Delivery]) -> list[Accepted]:
     """`_accept_in` for each delivery in turn, with the same result, in fewer statements: the new
     rows are inserted together and linked together; a key seen earlier in the batch is handled
     after them, one by one, exactly as a later delivery would be."""
@@ -144,7 +146,7 @@ def _accept_many_in(conn: sa.Connection, deliveries: list[Delivery]) -> list[Acc
         if delivery_id is None:
             results[index] = _redelivered(conn, keys[index])
             continue
-        results[index], workflow_id = _request(conn, deliveries[index], delivery_id)
+        results[index], workflow_id = _request(conn, syncs, deliveries[index], delivery_id)
         if workflow_id is not None:
             links.append({"wid": workflow_id, "id": delivery_id})
     if links:
@@ -157,6 +159,7 @@ def _accept_many_in(conn: sa.Connection, deliveries: list[Delivery]) -> list[Acc
 
 def accept(
     db: Database,
+    syncs: SyncRequester,
     *,
     body: bytes,
     trigger: str | None,
@@ -169,7 +172,7 @@ def accept(
     """Record the delivery and, if actionable, request the event's sync atomically with it."""
     delivery = Delivery(body, trigger, event_id, actionable, reason, scheme, correlation_id)
     with db.engine.begin() as conn:
-        return _accept_in(conn, delivery)
+        return _accept_in(conn, syncs, delivery)
 
 
 Outcome = Accepted | BaseException
@@ -181,8 +184,11 @@ class InboxWriter:
     and stores it in one transaction; it stops after `idle_seconds` without work and starts again
     with the next delivery."""
 
-    def __init__(self, db: Database, *, max_batch: int = 256, idle_seconds: float = 5.0) -> None:
+    def __init__(
+        self, db: Database, syncs: SyncRequester, *, max_batch: int = 256, idle_seconds: float = 5.0
+    ) -> None:
         self.db = db
+        self.syncs = syncs
         self.max_batch = max_batch
         self.idle_seconds = idle_seconds
         self._queue: queue.SimpleQueue[tuple[Delivery, Callback]] = queue.SimpleQueue()
@@ -262,7 +268,7 @@ class InboxWriter:
         outcomes: list[Outcome]
         try:
             with self.db.engine.begin() as conn:
-                outcomes = list(_accept_many_in(conn, [delivery for delivery, _ in batch]))
+                outcomes = list(_accept_many_in(conn, self.syncs, [delivery for delivery, _ in batch]))
         except Exception:
             # One bad delivery must not fail the others: redo each in a transaction of its own.
             outcomes = [self._write_one(delivery) for delivery, _ in batch]
@@ -272,7 +278,7 @@ class InboxWriter:
     def _write_one(self, delivery: Delivery) -> Outcome:
         try:
             with self.db.engine.begin() as conn:
-                return _accept_in(conn, delivery)
+                return _accept_in(conn, self.syncs, delivery)
         except Exception as exc:
             return exc
 

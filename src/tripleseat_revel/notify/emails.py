@@ -9,11 +9,12 @@ on every attempt.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import jinja2
+from pydantic import BaseModel, Field
 
+from tripleseat_revel.kit.money import TOTALS, money_text, quantity_text
 from tripleseat_revel.notify.service import Email
 
 WHAT_TO_DO = {
@@ -31,32 +32,6 @@ WHAT_FAILED = {
     "FAILED_CONFIG": "a configuration problem",
     "FAILED": "a TripleSeat or Revel error",
 }
-TOTALS = (
-    ("subtotal", "Subtotal"),
-    ("discount", "Discount"),
-    ("service_charge", "Service charge"),
-    ("gratuity", "Gratuity"),
-    ("tax", "Tax"),
-    ("final_total", "Total"),
-    ("paid", "Paid"),
-    ("remaining_due", "Due"),
-)
-
-
-def money(value: Any) -> str:
-    """'1234.5' -> '1,234.50'."""
-    try:
-        return f"{Decimal(str(value)):,.2f}"
-    except InvalidOperation:
-        return str(value)
-
-
-def quantity(value: Any) -> str:
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    return f"{number:,.0f}" if number == number.to_integral_value() else f"{number.normalize():,}"
 
 
 def nice_date(value: str | None) -> str:
@@ -76,7 +51,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(money=money, quantity=quantity, nice_date=nice_date)
+    env.filters.update(money=money_text, quantity=quantity_text, nice_date=nice_date)
     return env
 
 
@@ -100,27 +75,41 @@ def _plan(plan: dict[str, Any] | None) -> dict[str, Any] | None:
     return {"items": plan["items"], "totals": totals, "skipped": plan.get("skipped_items") or []}
 
 
-def _context(
-    event_id: int, result: dict[str, Any], prepared: dict[str, Any], public_url: str | None
-) -> dict[str, Any]:
-    event = prepared.get("event") or {}
-    outcome = result.get("outcome") or ""
+class OutcomeFacts(BaseModel):
+    """What an outcome's email says, as the sync hands it over (this layer knows nothing of syncs)."""
+
+    event_id: int
+    outcome: str
+    reason: str = ""
+    error: str | None = None
+    name: str | None = None
+    date: str | None = None
+    location: str | None = None
+    revel_order_id: int | None = None
+    plan: dict[str, Any] | None = None  # the plan snapshot (OrderPlan.to_json())
+    unmapped: list[dict[str, Any]] = Field(default_factory=list)
+    changes: list[str] = Field(default_factory=list)
+    ts_fingerprint: str | None = None  # TripleSeat's material state of the event
+
+
+def _context(facts: OutcomeFacts, public_url: str | None) -> dict[str, Any]:
+    path = f"/events/{facts.event_id}"
     return {
-        "event_id": event_id,
-        "name": result.get("name") or event.get("name") or f"Event {event_id}",
-        "date": result.get("date") or event.get("date"),
-        "location": event.get("location"),
-        "outcome": outcome,
-        "reason": result.get("reason") or "",
-        "error": result.get("error"),
-        "revel_order_id": result.get("revel_order_id"),
-        "plan": _plan(prepared.get("plan")),
-        "unmapped": prepared.get("unmapped") or [],
-        "changes": prepared.get("changes") or [result.get("reason") or ""],
-        "what_failed": WHAT_FAILED.get(outcome, "an error"),
-        "what_to_do": WHAT_TO_DO.get(outcome, WHAT_TO_DO["FAILED"]),
-        "link": dashboard_link(public_url, f"/events/{event_id}"),
-        "path": f"/events/{event_id}",
+        "event_id": facts.event_id,
+        "name": facts.name or f"Event {facts.event_id}",
+        "date": facts.date,
+        "location": facts.location,
+        "outcome": facts.outcome,
+        "reason": facts.reason,
+        "error": facts.error,
+        "revel_order_id": facts.revel_order_id,
+        "plan": _plan(facts.plan),
+        "unmapped": facts.unmapped,
+        "changes": facts.changes or [facts.reason],
+        "what_failed": WHAT_FAILED.get(facts.outcome, "an error"),
+        "what_to_do": WHAT_TO_DO.get(facts.outcome, WHAT_TO_DO["FAILED"]),
+        "link": dashboard_link(public_url, path),
+        "path": path,
     }
 
 
@@ -135,32 +124,25 @@ def _subject(kind: str, c: dict[str, Any]) -> str:
     return f"Action needed: {c['name']}, {when} is not on the POS ({c['what_failed']})"
 
 
-def _dedup(kind: str, result: dict[str, Any], prepared: dict[str, Any]) -> str:
-    outcome = result.get("outcome") or ""
+def _dedup(kind: str, facts: OutcomeFacts) -> str:
+    outcome = facts.outcome
     if kind == "success":
-        return f"{outcome}:{(prepared.get('plan') or {}).get('fingerprint')}"
+        return f"{outcome}:{(facts.plan or {}).get('fingerprint')}"
     if kind == "drift":
         # The event's material state: a re-check of the same change (which may carry the diff only
         # in its reason) is not a new change.
-        return f"{outcome}:{prepared.get('ts_fingerprint') or result.get('reason')}"
+        return f"{outcome}:{facts.ts_fingerprint or facts.reason}"
     if kind == "missed":
         return outcome
     if outcome == "FAILED":
         # A vendor error's text differs from one attempt to the next: one email per vendor.
-        return f"{outcome}:{str(result.get('reason') or '').split(':', 1)[0]}"
-    return f"{outcome}:{result.get('reason')}"
+        return f"{outcome}:{facts.reason.split(':', 1)[0]}"
+    return f"{outcome}:{facts.reason}"
 
 
-def compose(
-    kind: str,
-    event_id: int,
-    result: dict[str, Any],
-    prepared: dict[str, Any],
-    *,
-    public_url: str | None = None,
-) -> Email:
+def compose(kind: str, facts: OutcomeFacts, *, public_url: str | None = None) -> Email:
     """The email of an outcome. `kind`: success | failure | drift | missed."""
-    context = _context(event_id, result, prepared, public_url)
+    context = _context(facts, public_url)
     text, html = render(kind, context)
     subject = _subject(kind, context)
-    return Email(kind, event_id, subject, text, html, dedup=_dedup(kind, result, prepared))
+    return Email(kind, facts.event_id, subject, text, html, dedup=_dedup(kind, facts))

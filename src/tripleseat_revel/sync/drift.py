@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-MONEY_FIELDS = ("subtotal", "discount", "service_charge", "gratuity", "tax", "final_total", "paid")
+from tripleseat_revel.kit.money import TOTALS_FIELDS
 
 
 def _item_key(item: dict[str, Any]) -> tuple[Any, ...]:
@@ -44,7 +44,7 @@ def diff_plans(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
             f"added: {_describe(by_key[key])}" + (f" (x{(new - old)[key]})" if (new - old)[key] > 1 else "")
         )
     b_tot, a_tot = before.get("totals", {}), after.get("totals", {})
-    for name in MONEY_FIELDS:
+    for name in TOTALS_FIELDS:
         if str(b_tot.get(name)) != str(a_tot.get(name)):
             changes.append(f"{name.replace('_', ' ')}: {b_tot.get(name)} -> {a_tot.get(name)}")
     return changes

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from tripleseat_revel.models import ProductMappingRow
 from tripleseat_revel.sync import ledger
 from tripleseat_revel.sync.catalogue import load_mappings
+from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.sync.decide import Switches, Target, target_for
 from tripleseat_revel.sync.plan import PlanInputs, PlanProblem, ProblemKind, plan_order
-from tripleseat_revel.sync.runtime import Runtime
 from tripleseat_revel.sync.switches import read_switches
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from tripleseat_revel.notify.emails import compose
-from tripleseat_revel.sync.runtime import Runtime
+from tripleseat_revel.notify.emails import OutcomeFacts, compose
+from tripleseat_revel.sync.context import Runtime
+from tripleseat_revel.sync.prepare import AnyPrepared, Problem
+from tripleseat_revel.sync.results import EventResult
 
 EMAIL_KIND = {
     "INJECTED": "success",
@@ -20,10 +20,32 @@ EMAIL_KIND = {
 }
 
 
-def notify_outcome(rt: Runtime, event_id: int, result: dict[str, Any], prepared: dict[str, Any]) -> bool:
+def outcome_facts(result: EventResult, prepared: AnyPrepared | None) -> OutcomeFacts:
+    """What the email of `result` says: the ledger's result, completed by what the sync saw."""
+    event = prepared.event if prepared is not None else None
+    plan = getattr(prepared, "plan", None)
+    return OutcomeFacts(
+        event_id=result.id,
+        outcome=result.outcome or "",
+        reason=result.reason or "",
+        error=result.error,
+        name=result.name or (event.name if event else None),
+        date=result.date or (event.date if event else None),
+        location=event.location if event else None,
+        revel_order_id=result.revel_order_id,
+        plan=plan.to_json() if plan is not None else None,
+        unmapped=[u.model_dump(mode="json") for u in prepared.unmapped]
+        if isinstance(prepared, Problem)
+        else [],
+        changes=getattr(prepared, "changes", None) or [],
+        ts_fingerprint=prepared.ts_fingerprint if prepared is not None else None,
+    )
+
+
+def notify_outcome(rt: Runtime, result: EventResult, prepared: AnyPrepared | None) -> bool:
     """Send the outcome's email if it deserves one and it was not sent before. True if sent."""
-    kind = EMAIL_KIND.get(result.get("outcome") or "")
+    kind = EMAIL_KIND.get(result.outcome or "")
     if kind is None:
         return False
-    email = compose(kind, event_id, result, prepared, public_url=rt.settings.PUBLIC_URL)
+    email = compose(kind, outcome_facts(result, prepared), public_url=rt.settings.PUBLIC_URL)
     return rt.notifier.send(email)

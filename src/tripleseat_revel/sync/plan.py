@@ -10,14 +10,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, computed_field
+
 from tripleseat_revel.config import MoneyRules, RevelIds, Rules
 from tripleseat_revel.integrations.tripleseat.schemas import Document, Event, LineItem
-from tripleseat_revel.kit.money import ZERO, cents
+from tripleseat_revel.kit.money import TOTALS_FIELDS, ZERO, cents
 from tripleseat_revel.sync.matching import Catalogue, Mappings, Suggestion
 
 LOCAL_ID_PREFIX = "Triple Seat"
@@ -35,8 +37,11 @@ class ProblemKind(StrEnum):
     MONEY_MISMATCH = "MONEY_MISMATCH"
 
 
-@dataclass(frozen=True)
-class PlannedItem:
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class PlannedItem(_Frozen):
     name: str
     menu_item_id: int | None
     product_id: int
@@ -47,8 +52,7 @@ class PlannedItem:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class UnmappedItem:
+class UnmappedItem(_Frozen):
     name: str
     menu_item_id: int | None
     quantity: Decimal
@@ -57,8 +61,9 @@ class UnmappedItem:
     detail: str = "no Revel product"
 
 
-@dataclass(frozen=True)
-class Totals:
+class Totals(_Frozen):
+    """An order's money; `TOTALS_FIELDS` lists them in the order they are shown everywhere."""
+
     subtotal: Decimal
     discount: Decimal
     service_charge: Decimal
@@ -67,13 +72,16 @@ class Totals:
     final_total: Decimal
     paid: Decimal
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def remaining_due(self) -> Decimal:
         return self.final_total - self.paid
 
 
-@dataclass(frozen=True)
-class OrderPlan:
+class OrderPlan(_Frozen):
+    """The Revel order an event should become. `to_json()` is its snapshot in the ledger and the
+    API (Decimals as strings); `OrderPlan.model_validate(snapshot)` reads one back."""
+
     event_id: int
     local_id: str
     establishment: int
@@ -86,15 +94,11 @@ class OrderPlan:
     event_date: str | None
     revel: RevelIds
     skipped_items: tuple[UnmappedItem, ...] = ()
-    fingerprint: str = field(default="")
+    fingerprint: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-safe snapshot (Decimals as strings) for the ledger and the API."""
-        data = asdict(self)
-        data["revel"] = self.revel.model_dump()
-        data["totals"]["remaining_due"] = self.totals.remaining_due
-        snapshot: dict[str, Any] = json.loads(json.dumps(data, default=str))
-        return snapshot
+        return self.model_dump(mode="json")
 
 
 @dataclass(frozen=True)
@@ -145,14 +149,22 @@ def _plan_line(line: LineItem, inputs: PlanInputs) -> PlannedItem | UnmappedItem
     name = line.name or f"menu item {line.menu_item_id}"
     if product_id is None:
         suggestions = tuple(inputs.catalogue.suggest(name)) if line.name else ()
-        return UnmappedItem(name, line.menu_item_id, line.quantity, total, suggestions, detail)
+        return UnmappedItem(
+            name=name,
+            menu_item_id=line.menu_item_id,
+            quantity=line.quantity,
+            total=total,
+            suggestions=suggestions,
+            detail=detail,
+        )
     quantity = line.quantity
+    item = {"name": name, "menu_item_id": line.menu_item_id, "product_id": product_id, "total": total}
     if quantity == quantity.to_integral_value() and cents(quantity * line.price) == total:
-        return PlannedItem(name, line.menu_item_id, product_id, int(quantity), line.price, total, matched_by)
+        return PlannedItem(**item, quantity=int(quantity), unit_price=line.price, matched_by=matched_by)
     # Revel quantities are whole units: a fractional (or TripleSeat-rounded) line becomes one unit
     # at the line's total, and the note keeps what TripleSeat said.
     note = f"{quantity.normalize():f} x {line.price:.2f}"
-    return PlannedItem(name, line.menu_item_id, product_id, 1, total, total, matched_by, note)
+    return PlannedItem(**item, quantity=1, unit_price=total, matched_by=matched_by, note=note)
 
 
 @dataclass
@@ -164,6 +176,9 @@ class _DocMoney:
     tax: Decimal = ZERO
     grand_total: Decimal = ZERO
     paid: Decimal = ZERO
+
+
+_DOC_FIELDS = tuple("grand_total" if f == "final_total" else f for f in TOTALS_FIELDS)
 
 
 def _mentions(text: str, names: list[str]) -> bool:
@@ -211,20 +226,8 @@ def _totals(docs: list[Document], money: MoneyRules) -> Totals | PlanProblem:
         if problem:
             return PlanProblem(ProblemKind.MONEY_MISMATCH, problem)
         parts.append(figures)
-    totals = Totals(
-        *(
-            sum((getattr(p, f) for p in parts), ZERO)
-            for f in (
-                "subtotal",
-                "discount",
-                "service_charge",
-                "gratuity",
-                "tax",
-                "grand_total",
-                "paid",
-            )
-        )
-    )
+    summed = {f: sum((getattr(p, f) for p in parts), ZERO) for f in _DOC_FIELDS}
+    totals = Totals(**summed, final_total=summed.pop("grand_total"))
     if totals.paid > totals.final_total:
         return PlanProblem(
             ProblemKind.MONEY_MISMATCH,
@@ -255,7 +258,7 @@ def fingerprint_of(plan: OrderPlan) -> str:
     material = {
         "establishment": plan.establishment,
         "items": [(i.product_id, i.quantity, str(i.unit_price), i.note) for i in plan.items],
-        "totals": {k: str(v) for k, v in asdict(plan.totals).items()},
+        "totals": {k: str(getattr(plan.totals, k)) for k in TOTALS_FIELDS},
         "guests": plan.number_of_people,
         "date": plan.event_date,
         "start": plan.pickup_time,
@@ -295,59 +298,4 @@ def plan_order(event: Event, inputs: PlanInputs) -> OrderPlan | PlanProblem:
         revel=inputs.revel,
         skipped_items=unmapped,
     )
-    return replace(plan, fingerprint=fingerprint_of(plan))
-
-
-def plan_from_json(data: dict[str, Any]) -> OrderPlan:
-    """Rebuild an OrderPlan from its `to_json` snapshot (workflow steps pass plans as JSON)."""
-    totals = data["totals"]
-    return OrderPlan(
-        event_id=int(data["event_id"]),
-        local_id=data["local_id"],
-        establishment=int(data["establishment"]),
-        items=tuple(
-            PlannedItem(
-                name=i["name"],
-                menu_item_id=i["menu_item_id"],
-                product_id=int(i["product_id"]),
-                quantity=int(i["quantity"]),
-                unit_price=Decimal(i["unit_price"]),
-                total=Decimal(i["total"]),
-                matched_by=i["matched_by"],
-                note=i.get("note"),
-            )
-            for i in data["items"]
-        ),
-        totals=Totals(
-            *(
-                Decimal(totals[f])
-                for f in (
-                    "subtotal",
-                    "discount",
-                    "service_charge",
-                    "gratuity",
-                    "tax",
-                    "final_total",
-                    "paid",
-                )
-            )
-        ),
-        call_name=data["call_name"],
-        notes=data["notes"],
-        number_of_people=data.get("number_of_people"),
-        pickup_time=data.get("pickup_time"),
-        event_date=data.get("event_date"),
-        revel=RevelIds(**data["revel"]),
-        skipped_items=tuple(
-            UnmappedItem(
-                name=u["name"],
-                menu_item_id=u["menu_item_id"],
-                quantity=Decimal(u["quantity"]),
-                total=Decimal(u["total"]),
-                suggestions=tuple(Suggestion(**s) for s in u.get("suggestions", [])),
-                detail=u.get("detail", ""),
-            )
-            for u in data.get("skipped_items", [])
-        ),
-        fingerprint=data.get("fingerprint", ""),
-    )
+    return plan.model_copy(update={"fingerprint": fingerprint_of(plan)})

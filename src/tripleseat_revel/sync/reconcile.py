@@ -1,4 +1,4 @@
-"""Reconcile: which events need a sync now, and the schedules that run it.
+"""Reconcile: which events need a sync now (the worker runs it on a schedule and enqueues them).
 
 Sources: events updated in the look-back window, events dated today (in each location's time zone)
 with an injectable status, and the ledger's unfinished rows (so a failed or waiting event is
@@ -9,7 +9,7 @@ retried and one whose day passed becomes a missed-event alert). An event already
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,9 +19,9 @@ from tripleseat_revel.config import Location
 from tripleseat_revel.integrations.tripleseat.schemas import Event
 from tripleseat_revel.kit.http import VendorError
 from tripleseat_revel.logging import get_logger
-from tripleseat_revel.models import EventRecord, RevelOp, SyncPending
+from tripleseat_revel.models import EventRecord, RevelOp
+from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.sync.plan import TEST_LOCAL_ID_PREFIX, local_id_for
-from tripleseat_revel.sync.runtime import Runtime
 from tripleseat_revel.sync.switches import read_switches
 
 log = get_logger(__name__)
@@ -39,7 +39,6 @@ SETTLED = {
 }
 UNFINISHED_STATES = ("pending", "waiting", "failed", "dry_run")
 SWEEP_DAYS_BACK = 7
-STALE_PENDING = timedelta(minutes=15)
 
 
 def _search_updated(rt: Runtime, now: datetime, hours_back: int) -> Iterable[Event]:
@@ -113,21 +112,6 @@ def _settled(rt: Runtime, candidates: dict[int, str | None], override: bool) -> 
     return settled
 
 
-def sweep_stale_pending(rt: Runtime, now: datetime) -> int:
-    """Drop pending markers whose workflow will never run (so triggers stop collapsing into it)."""
-    from dbos import DBOS
-
-    removed = 0
-    with rt.db.session() as session:
-        rows = session.scalars(sa.select(SyncPending).where(SyncPending.requested_at < now - STALE_PENDING))
-        for row in list(rows):
-            status = DBOS.get_workflow_status(row.workflow_id)
-            if status is None or status.status not in ("ENQUEUED", "PENDING"):
-                session.delete(row)
-                removed += 1
-    return removed
-
-
 def collect(rt: Runtime, params: dict[str, Any]) -> dict[str, Any]:
     """The events to sync now: {queried, to_sync: [ids], settled: [ids]}."""
     now = rt.clock()
@@ -150,15 +134,8 @@ def collect(rt: Runtime, params: dict[str, Any]) -> dict[str, Any]:
     with rt.db.session() as session:
         override = read_switches(session, rt.settings).location_override
     settled = set() if params.get("force") else _settled(rt, candidates, override)
-    stale = sweep_stale_pending(rt, now) if params.get("sweep", True) else 0
     to_sync = sorted(set(candidates) - settled)
-    log.info(
-        "reconcile.collected",
-        queried=len(candidates),
-        to_sync=len(to_sync),
-        settled=len(settled),
-        stale_pending=stale,
-    )
+    log.info("reconcile.collected", queried=len(candidates), to_sync=len(to_sync), settled=len(settled))
     return {
         "queried": len(candidates),
         "to_sync": to_sync,
@@ -218,63 +195,3 @@ def absent_orders(rt: Runtime, event_ids: list[int], override: bool) -> dict[int
                 hints[event_id] = {"local_id": local_id, "checked_at": checked_at}
     log.info("reconcile.batch_lookup", events=len(event_ids), unstarted=len(unstarted), absent=len(hints))
     return hints
-
-
-# ---- schedules -------------------------------------------------------------------------------
-
-
-def scheduled_params(rt: Runtime, scheduled_time: datetime, context: dict[str, Any]) -> dict[str, Any] | None:
-    """What a schedule firing should reconcile, or None when this minute is not due."""
-    if context.get("kind") == "day_of":
-        # Re-check every event of the day, injected ones included: updated_at is minute-granular,
-        # so this is the day's last word before service.
-        return {
-            "source": "day-of sweep",
-            "hours_back": 0,
-            "include_today": True,
-            "timezones": [context["timezone"]],
-            "sweep": True,
-            "force": True,
-        }
-    interval = rt.settings.sync_interval_seconds
-    if interval >= 60:
-        minute = int(scheduled_time.astimezone(UTC).timestamp() // 60)
-        if minute % (interval // 60) != 0:
-            return None
-    return {
-        "source": "schedule",
-        "hours_back": rt.settings.SYNC_HOURS_BACK,
-        "include_today": True,
-        "sweep": True,
-    }
-
-
-def schedules(rt: Runtime, workflow: Callable[[datetime, Any], Any]) -> list[Any]:
-    """An every-minute tick (a reconcile when SYNC_INTERVAL_MINUTES divides the epoch minute) and a
-    day-of sweep at DAY_OF_SWEEP_TIME in each location time zone."""
-    hour, minute = (int(p) for p in rt.settings.DAY_OF_SWEEP_TIME.split(":"))
-    interval = rt.settings.sync_interval_seconds
-    tick = f"*/{interval} * * * * *" if interval < 60 else "0 * * * * *"
-    entries: list[Any] = [
-        {
-            "schedule_name": "reconcile-tick",
-            "workflow_fn": workflow,
-            "schedule": tick,
-            "context": {"kind": "interval"},
-        }
-    ]
-    for tz in sorted({loc.timezone for loc in rt.config.location}):
-        entries.append(
-            {
-                "schedule_name": f"day-of-sweep {tz}",
-                "workflow_fn": workflow,
-                "schedule": f"0 {minute} {hour} * * *",
-                "cron_timezone": tz,
-                "context": {"kind": "day_of", "timezone": tz},
-            }
-        )
-    return entries
-
-
-def today_in(tz: str, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(tz)).date()

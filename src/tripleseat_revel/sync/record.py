@@ -1,4 +1,4 @@
-"""Recording a sync's outcome on the ledger and audit trail, and composing its result."""
+"""Recording a sync's outcome on the ledger and the audit trail."""
 
 from __future__ import annotations
 
@@ -6,39 +6,22 @@ from typing import Any
 
 from tripleseat_revel.metrics import SYNCS
 from tripleseat_revel.sync import ledger
+from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.sync.outcomes import Outcome
-from tripleseat_revel.sync.runtime import Runtime
+from tripleseat_revel.sync.prepare import AnyPrepared, Problem
+from tripleseat_revel.sync.results import EventResult, event_result
+
+ON_THE_POS = (Outcome.INJECTED, Outcome.AMENDED, Outcome.ALREADY_INJECTED)
 
 
-def event_result(rt: Runtime, event_id: int, *, workflow_id: str | None = None) -> dict[str, Any]:
-    """The API's per-event result from the ledger (the replaced system's shape, plus detail)."""
-    with rt.db.session() as session:
-        record = ledger.get_record(session, event_id)
-        if record is None:
-            return {
-                "id": event_id,
-                "name": None,
-                "date": None,
-                "status": "pending",
-                "outcome": None,
-                "revel_order_id": None,
-                "reason": "not synced yet",
-                "error": None,
-                "workflow_id": workflow_id,
-            }
-        outcome = Outcome(record.outcome) if record.outcome else None
-        return {
-            "id": event_id,
-            "name": record.name,
-            "date": record.event_date,
-            "status": outcome.bucket if outcome else "pending",
-            "outcome": record.outcome,
-            "revel_order_id": record.revel_order_id,
-            "reason": record.reason,
-            "error": record.last_error,
-            "workflow_id": workflow_id,
-            "correlation_id": record.correlation_id,
-        }
+def _plan_json(prepared: AnyPrepared | None) -> dict[str, Any] | None:
+    plan = getattr(prepared, "plan", None)
+    return plan.to_json() if plan is not None else None
+
+
+def _changes(prepared: AnyPrepared | None) -> list[str] | None:
+    changes: list[str] | None = getattr(prepared, "changes", None)
+    return changes
 
 
 def record(
@@ -47,30 +30,26 @@ def record(
     outcome: Outcome,
     reason: str,
     *,
-    prepared: dict[str, Any] | None = None,
+    prepared: AnyPrepared | None = None,
     order_id: int | None = None,
     error: str | None = None,
     correlation_id: str | None = None,
     workflow_id: str | None = None,
-) -> dict[str, Any]:
+) -> EventResult:
     """Store the outcome; an injected (or adopted, matching) order becomes the drift baseline."""
-    prepared = prepared or {}
-    plan = prepared.get("plan")
-    changes = prepared.get("changes")
+    plan, changes = _plan_json(prepared), _changes(prepared)
+    ts_updated_at = prepared.ts_updated_at if prepared is not None else None
+    ts_fingerprint = prepared.ts_fingerprint if prepared is not None else None
     with rt.db.session() as session:
-        if (
-            order_id is not None
-            and plan is not None
-            and outcome in (Outcome.INJECTED, Outcome.AMENDED, Outcome.ALREADY_INJECTED)
-        ):
+        if order_id is not None and plan is not None and outcome in ON_THE_POS:
             ledger.mark_injected(
                 session,
                 event_id,
                 local_id=plan["local_id"],
                 order_id=order_id,
                 plan=plan,
-                ts_updated_at=prepared.get("ts_updated_at"),
-                ts_fingerprint=prepared.get("ts_fingerprint"),
+                ts_updated_at=ts_updated_at,
+                ts_fingerprint=ts_fingerprint,
             )
         ledger.record_outcome(
             session,
@@ -78,10 +57,12 @@ def record(
             outcome,
             reason,
             correlation_id=correlation_id,
-            ts_updated_at=prepared.get("ts_updated_at"),
-            ts_fingerprint=prepared.get("ts_fingerprint"),
+            ts_updated_at=ts_updated_at,
+            ts_fingerprint=ts_fingerprint,
             plan=plan,
-            unmapped=prepared.get("unmapped"),
+            unmapped=[u.model_dump(mode="json") for u in prepared.unmapped]
+            if isinstance(prepared, Problem)
+            else None,
             drift={"changes": changes, "reason": reason} if outcome is Outcome.DRIFT else None,
             error=error,
             order_id=order_id,

@@ -12,14 +12,17 @@ from pydantic import BaseModel, Field
 
 from tripleseat_revel.integrations.tripleseat.webhooks import MAX_ID
 from tripleseat_revel.models import SyncRun
-from tripleseat_revel.sync import bulk, engine, ledger
+from tripleseat_revel.sync import ledger
+from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.sync.preview import preview_bulk, preview_single
-from tripleseat_revel.sync.record import event_result
-from tripleseat_revel.sync.runtime import Runtime
+from tripleseat_revel.sync.results import EventResult, summarise
 from tripleseat_revel.sync.switches import read_switches, set_switch
-from tripleseat_revel.sync.trigger import request_sync
-from tripleseat_revel.web.deps import AdminDep, RuntimeDep
+from tripleseat_revel.web.deps import AdminDep, EngineDep, RuntimeDep
 from tripleseat_revel.web.errors import AppError, ErrorBody
+from tripleseat_revel.worker import bulk
+from tripleseat_revel.worker.engine import Engine
+from tripleseat_revel.worker.queues import wait_for
+from tripleseat_revel.worker.trigger import sync_and_wait
 
 router = APIRouter(prefix="/api", tags=["admin"])
 AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -66,27 +69,20 @@ class Accepted(BaseModel):
 def _single(rt: Runtime, event_id: int, dry_run: bool) -> Any:
     if dry_run:
         return preview_single(rt, event_id)
-    request = request_sync(rt, event_id, source="api")
-    state, result = engine.wait_for(request.workflow_id, rt.settings.SYNC_WAIT_SECONDS)
-    if isinstance(result, dict):
-        return bulk.summarise("single", [result])
-    if state in engine.TERMINAL:
-        return bulk.summarise("single", [event_result(rt, event_id, workflow_id=request.workflow_id)])
+    done = sync_and_wait(rt, event_id, source="api", timeout=rt.settings.SYNC_WAIT_SECONDS)
+    if done.result is not None:
+        return summarise("single", [done.result])
+    run_id = done.request.workflow_id
     return JSONResponse(
-        Accepted(
-            run_id=request.workflow_id,
-            mode="single",
-            status_url=f"/api/sync/runs/{request.workflow_id}",
-        ).model_dump(),
-        202,
+        Accepted(run_id=run_id, mode="single", status_url=f"/api/sync/runs/{run_id}").model_dump(), 202
     )
 
 
-def _bulk(rt: Runtime, hours_back: int, dry_run: bool) -> Any:
+def _bulk(rt: Runtime, engine: Engine, hours_back: int, dry_run: bool) -> Any:
     if dry_run:
         return preview_bulk(rt, hours_back)
-    run_id = bulk.start_bulk(rt, hours_back, source="api")
-    state, result = engine.wait_for(run_id, rt.settings.SYNC_WAIT_SECONDS)
+    run_id = bulk.start_bulk(rt, engine.workflows.bulk_sync, hours_back, source="api")
+    state, result = wait_for(run_id, rt.settings.SYNC_WAIT_SECONDS)
     if isinstance(result, dict):
         return result
     return JSONResponse(
@@ -109,6 +105,7 @@ DryRunQuery = Query(default=False, description="plan only; write nothing")
 
 async def sync_tripleseat(
     rt: RuntimeDep,
+    engine: EngineDep,
     _who: AdminDep,
     event_id: int | None = EventIdQuery,
     hours_back: int = HoursBackQuery,
@@ -119,7 +116,7 @@ async def sync_tripleseat(
     GET and POST behave the same (the replaced system's clients use both)."""
     if event_id is not None:
         return await run_in_threadpool(_single, rt, event_id, dry_run)
-    return await run_in_threadpool(_bulk, rt, hours_back, dry_run)
+    return await run_in_threadpool(_bulk, rt, engine, hours_back, dry_run)
 
 
 for _method in ("GET", "POST"):
@@ -140,11 +137,11 @@ def _run_status(rt: Runtime, run_id: str) -> Any:
             if run.result is not None:
                 return run.result
             return JSONResponse({"run_id": run_id, "status": run.status, **bulk.progress(run_id)}, 202)
-    state, result = engine.wait_for(run_id, 0)
+    state, result = wait_for(run_id, 0)
     if state == "UNKNOWN":
         raise AppError(f"no sync run {run_id}", 404)
-    if isinstance(result, dict):
-        return bulk.summarise("single", [result])
+    if isinstance(result, EventResult):
+        return summarise("single", [result])
     return JSONResponse({"run_id": run_id, "status": state.lower()}, 202)
 
 

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from tripleseat_revel.metrics import instrument
-from tripleseat_revel.sync.runtime import Runtime
+from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.web import api, dashboard, health, oauth, webhooks
 from tripleseat_revel.web.errors import install_error_handler
+from tripleseat_revel.worker.engine import Engine
 
 
-def create_app(rt: Runtime) -> FastAPI:
-    """The web app over an already built runtime (the engine is launched by the caller)."""
+def create_app(rt: Runtime, engine: Engine | None = None) -> FastAPI:
+    """The web app over an already built runtime and this process's engine (launched by the
+    caller; without one the app answers webhooks and pages, and 503 where a run must start here)."""
     app = FastAPI(
         title="tripleseat-revel",
         version="0.1.0",
         description="TripleSeat event bookings -> Revel POS orders, exactly once.",
     )
     app.state.runtime = rt
-    instrument(rt.observers, {"tripleseat": rt.tripleseat, "revel": rt.revel}, rt.db)
+    app.state.engine = engine
     install_error_handler(app)
     app.include_router(health.router)
     app.include_router(webhooks.router)

@@ -7,8 +7,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from tripleseat_revel.sync.runtime import Runtime
+from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.web.errors import AppError
+from tripleseat_revel.worker.engine import Engine
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -17,6 +18,17 @@ def get_runtime(request: Request) -> Runtime:
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_engine(request: Request) -> Engine:
+    """This process's durable-execution engine (`serve` launches it; without one, 503)."""
+    engine: Engine | None = getattr(request.app.state, "engine", None)
+    if engine is None:
+        raise AppError("the sync engine is not running in this process", 503)
+    return engine
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
 
 
 def token_matches(rt: Runtime, presented: str | None) -> bool:

@@ -9,7 +9,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from tripleseat_revel.sync.runtime import Runtime
+from tripleseat_revel.sync.context import Runtime
+from tripleseat_revel.worker.engine import Engine
 
 router = APIRouter(tags=["health"])
 
@@ -20,27 +21,21 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def _ready(rt: Runtime) -> dict[str, Any]:
-    from tripleseat_revel.sync import engine as engine_mod
-
+def _ready(rt: Runtime, engine: Engine | None) -> dict[str, Any]:
     checks: dict[str, Any] = {}
     try:
         rt.db.ping()
         checks["database"] = "ok"
     except Exception as exc:
         checks["database"] = f"error: {type(exc).__name__}"
-    try:
-        engine_mod.engine()
-        checks["engine"] = "ok"
-    except RuntimeError:
-        checks["engine"] = "not launched"
+    checks["engine"] = "ok" if engine is not None else "not launched"
     return checks
 
 
 @router.get("/readyz", responses={503: {"description": "database or engine unavailable"}})
 async def readyz(request: Request) -> Any:
     """The database and the durable-execution engine are reachable."""
-    checks = await run_in_threadpool(_ready, request.app.state.runtime)
+    checks = await run_in_threadpool(_ready, request.app.state.runtime, request.app.state.engine)
     ready = all(v == "ok" for v in checks.values())
     return JSONResponse(
         {"status": "ok" if ready else "unavailable", **checks}, status_code=200 if ready else 503

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 
+from tripleseat_revel.integrations.tripleseat.onboarding import OnboardingError, complete
 from tripleseat_revel.kit.http import VendorError
 from tripleseat_revel.logging import get_logger
-from tripleseat_revel.sync.onboarding import OnboardingError, complete
 
 log = get_logger(__name__)
 router = APIRouter(tags=["oauth"])
@@ -33,12 +33,9 @@ async def oauth_callback(request: Request, code: str = "", state: str = "", erro
         return _page("Missing code", "Open the link printed by `tripleseat-revel auth tripleseat`.", 400)
     base = str(request.base_url).rstrip("/")
     try:
+        rt = request.app.state.runtime
         await run_in_threadpool(
-            complete,
-            request.app.state.runtime,
-            code,
-            state,
-            request.app.state.runtime.settings.PUBLIC_URL or base,
+            complete, rt.settings, rt.tripleseat, code, state, rt.settings.PUBLIC_URL or base
         )
     except (OnboardingError, VendorError) as exc:
         log.warning("oauth.callback.failed", error=type(exc).__name__)

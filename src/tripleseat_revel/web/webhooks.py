@@ -22,7 +22,7 @@ from tripleseat_revel.integrations.tripleseat.webhooks import (
 )
 from tripleseat_revel.logging import correlation, get_logger
 from tripleseat_revel.metrics import WEBHOOKS_RECEIVED, WEBHOOKS_REJECTED
-from tripleseat_revel.sync.runtime import Runtime
+from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.web.errors import AppError, ErrorBody
 
 log = get_logger(__name__)
@@ -66,7 +66,7 @@ def _writer(request: Request, rt: Runtime) -> InboxWriter:
     """The app's inbox writer (group commit), made on first use; one per app and database."""
     writer: InboxWriter | None = getattr(request.app.state, "inbox_writer", None)
     if writer is None or writer.db is not rt.db:
-        writer = InboxWriter(rt.db)
+        writer = InboxWriter(rt.db, rt.syncs)
         request.app.state.inbox_writer = writer
     return writer
 

@@ -18,8 +18,8 @@ from tripleseat_revel import migrate
 from tripleseat_revel.config import load_settings
 from tripleseat_revel.db import Database
 from tripleseat_revel.models import EventRecord
+from tripleseat_revel.runtime import Runtime, build_runtime
 from tripleseat_revel.sandbox.world import LOCATIONS_FILE
-from tripleseat_revel.sync.runtime import Runtime, build_runtime
 from tripleseat_revel.web.app import create_app
 from tripleseat_revel.web.serving import serve_in_thread
 

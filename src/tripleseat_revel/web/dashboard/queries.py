@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from tripleseat_revel.models import AuditEntry, EventRecord, ProductMappingRow, Switch
 from tripleseat_revel.sync import ledger
+from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.sync.decide import Switches
-from tripleseat_revel.sync.runtime import Runtime
 from tripleseat_revel.sync.switches import read_switches
 
 ATTENTION_STATES = ("failed", "drift", "missed")

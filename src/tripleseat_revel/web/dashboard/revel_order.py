@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,23 +11,20 @@ from typing import Any
 
 from tripleseat_revel.integrations.revel.schemas import Order, OrderItem, Payment
 from tripleseat_revel.kit.http import VendorError
+from tripleseat_revel.kit.money import TOTALS
 from tripleseat_revel.logging import get_logger
-from tripleseat_revel.sync.runtime import Runtime
+from tripleseat_revel.sync.context import Runtime
 
 log = get_logger(__name__)
 FETCH_SECONDS = 8.0
-# The plan's totals and the Revel order's field for each (paid is the sum of the payments).
-TOTALS = (
-    ("subtotal", "Subtotal", "subtotal"),
-    ("discount", "Discount", "discount_amount"),
-    ("service_charge", "Service charge", "service_charge"),
-    ("gratuity", "Gratuity", "gratuity"),
-    ("tax", "Tax", "tax"),
-    ("final_total", "Total", "final_total"),
-    ("paid", "Paid", None),
-    ("remaining_due", "Due", "remaining_due"),
-)
-_POOL = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="dashboard-revel")
+# The Revel order's field for each of the plan's totals (paid is the sum of the payments).
+REVEL_FIELD = {"discount": "discount_amount", "paid": None}
+
+
+@functools.cache
+def _pool() -> concurrent.futures.ThreadPoolExecutor:
+    """Made on the first order shown (not at import): a slow Revel never holds a request thread."""
+    return concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="dashboard-revel")
 
 
 @dataclass(frozen=True)
@@ -96,7 +94,8 @@ def _totals(order: Order, payments: list[Payment], plan: dict[str, Any] | None) 
     planned = (plan or {}).get("totals", {})
     paid = sum((p.amount for p in payments), Decimal("0.00"))
     rows = []
-    for key, label, field in TOTALS:
+    for key, label in TOTALS:
+        field = REVEL_FIELD.get(key, key)
         actual = paid if field is None else getattr(order, field)
         rows.append(TotalRow(label, planned.get(key), actual))
     return rows
@@ -111,7 +110,7 @@ def _fetch(rt: Runtime, order_id: int, plan: dict[str, Any] | None) -> LiveOrder
 
 def live_order(rt: Runtime, order_id: int, plan: dict[str, Any] | None) -> LiveOrder | Unavailable:
     """The Revel order now, or why it cannot be shown (Revel unreachable, slow, or refusing)."""
-    future = _POOL.submit(_fetch, rt, order_id, plan)
+    future = _pool().submit(_fetch, rt, order_id, plan)
     try:
         return future.result(timeout=FETCH_SECONDS)
     except concurrent.futures.TimeoutError:

@@ -11,8 +11,9 @@ from starlette.responses import Response
 
 from tripleseat_revel.integrations.tripleseat.webhooks import MAX_ID
 from tripleseat_revel.kit.http import VendorError
+from tripleseat_revel.sync.context import Runtime
+from tripleseat_revel.sync.prepare import AnyPrepared, Problem
 from tripleseat_revel.sync.preview import preview_event
-from tripleseat_revel.sync.runtime import Runtime
 from tripleseat_revel.web.dashboard import queries
 from tripleseat_revel.web.dashboard.actions import sync_now
 from tripleseat_revel.web.dashboard.auth import FormUserDep, UserDep
@@ -113,7 +114,34 @@ def event_preview(request: Request, who: UserDep, event_id: int = EventId) -> Re
     """The order the event would become now, computed without writing anything."""
     rt = runtime_of(request)
     try:
-        prepared: dict[str, Any] | Unavailable = preview_event(rt, event_id)
+        shown: PreviewView | Unavailable = PreviewView.of(preview_event(rt, event_id))
     except VendorError as exc:
-        prepared = Unavailable(f"The preview needs TripleSeat and Revel; one of them failed: {exc}")
-    return render(request, "dashboard/preview.html", {"event_id": event_id, "prepared": prepared})
+        shown = Unavailable(f"The preview needs TripleSeat and Revel; one of them failed: {exc}")
+    return render(request, "dashboard/preview.html", {"event_id": event_id, "prepared": shown})
+
+
+@dataclass(frozen=True)
+class PreviewView:
+    """A preview as the page shows it."""
+
+    kind: str
+    event: dict[str, Any]
+    verdict: str
+    changes: list[str]
+    unmapped: list[dict[str, Any]]
+    plan: dict[str, Any] | None
+
+    @classmethod
+    def of(cls, prepared: AnyPrepared) -> PreviewView:
+        plan = getattr(prepared, "plan", None)
+        outcome, reason = getattr(prepared, "outcome", None), getattr(prepared, "reason", None)
+        return cls(
+            kind=prepared.kind,
+            event=prepared.event.model_dump() if prepared.event else {},
+            verdict=f"{outcome}: {reason or ''}",
+            changes=getattr(prepared, "changes", None) or [],
+            unmapped=[u.model_dump(mode="json") for u in prepared.unmapped]
+            if isinstance(prepared, Problem)
+            else [],
+            plan=plan.to_json() if plan is not None else None,
+        )

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import Response
 
 from tripleseat_revel.kit.http import VendorError
+from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.sync.mappings import save_mapping, upcoming_unmapped
 from tripleseat_revel.sync.matching import CatalogueProduct
-from tripleseat_revel.sync.runtime import Runtime
 from tripleseat_revel.web.dashboard import queries
 from tripleseat_revel.web.dashboard.actions import queue_syncs
 from tripleseat_revel.web.dashboard.auth import FormUserDep, UserDep, actor

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from tripleseat_revel.config import ConfigError, Settings
-from tripleseat_revel.sync.onboarding import signing_secret
+from tripleseat_revel.integrations.tripleseat.onboarding import signing_secret
 
 COOKIE = "tsr_session"
 FLASH_COOKIE = "tsr_flash"

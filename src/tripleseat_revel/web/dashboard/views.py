@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,7 +12,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from tripleseat_revel.sync.runtime import Runtime
+from tripleseat_revel.kit.money import money_text, quantity_text
+from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.web.dashboard import queries
 from tripleseat_revel.web.dashboard.session import (
     add_flash,
@@ -49,24 +49,6 @@ SECURITY_HEADERS = {
 }
 
 
-def money(value: Any) -> str:
-    """'1234.5' -> '1,234.50' (blank when there is no amount)."""
-    if value is None or value == "":
-        return ""
-    try:
-        return f"{Decimal(str(value)):,.2f}"
-    except InvalidOperation:
-        return str(value)
-
-
-def quantity(value: Any) -> str:
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    return f"{number:,.0f}" if number == number.to_integral_value() else f"{number.normalize():,}"
-
-
 def local_time(value: datetime | None, tz: str | None = None, fmt: str = "%a %d %b %H:%M") -> str:
     if value is None:
         return ""
@@ -91,7 +73,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=money, quantity=quantity, local_time=local_time, day_label=day_label)
+    env.filters.update(money=money_text, quantity=quantity_text, local_time=local_time, day_label=day_label)
     env.globals.update(STATE_LABELS=STATE_LABELS)
     return env
 

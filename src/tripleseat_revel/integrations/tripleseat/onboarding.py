@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from tripleseat_revel.config import ConfigError, Settings
-from tripleseat_revel.sync.runtime import Runtime
+from tripleseat_revel.integrations.tripleseat.client import TripleSeatClient
 
 STATE_MAX_AGE = 15 * 60
 CALLBACK_PATH = "/oauth/callback"
@@ -57,14 +57,16 @@ class OnboardingError(Exception):
     pass
 
 
-def complete(rt: Runtime, code: str, state: str, base_url: str | None = None) -> None:
+def complete(
+    settings: Settings, client: TripleSeatClient, code: str, state: str, base_url: str | None = None
+) -> None:
     """Check `state`, exchange `code` for tokens and store them (never logged)."""
     try:
-        _serializer(rt.settings).loads(state, max_age=STATE_MAX_AGE)
+        _serializer(settings).loads(state, max_age=STATE_MAX_AGE)
     except SignatureExpired as exc:
         raise OnboardingError(
             "the authorisation link expired; run `tripleseat-revel auth tripleseat` again"
         ) from exc
     except BadSignature as exc:
         raise OnboardingError("the state parameter is not ours") from exc
-    rt.tripleseat.exchange_code(code, redirect_uri(rt.settings, base_url))
+    client.exchange_code(code, redirect_uri(settings, base_url))

@@ -29,12 +29,6 @@ class DatabaseTokenStore:
         self._cache: TokenState | None = None
         self._locked: sa.Connection | None = None  # the connection holding the row lock (PG)
 
-    def _state(self, row: OAuthToken | None) -> TokenState:
-        if row is None:
-            return TokenState(refresh_token=self.initial_refresh_token)
-        register_secrets([row.access_token or "", row.refresh_token or ""])
-        return TokenState(row.access_token, row.refresh_token or self.initial_refresh_token, row.expires_at)
-
     def _state_from_row(self, row: Any) -> TokenState:
         if row is None or (row.access_token is None and row.refresh_token is None):
             return TokenState(refresh_token=self.initial_refresh_token)

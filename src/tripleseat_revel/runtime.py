@@ -1,0 +1,113 @@
+"""The composition root: settings -> database, vendor clients, caches, notifier, the sync port;
+and, for the processes that run syncs, the durable-execution engine with its workflows.
+
+Built once per process (`serve`, `worker`, a CLI command) and passed down; nothing below reaches
+for a global. The vendor clients get their rate limiters and metrics when they are built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import httpx
+
+from tripleseat_revel import metrics
+from tripleseat_revel.config import Settings
+from tripleseat_revel.db import Database
+from tripleseat_revel.integrations.revel.client import RevelClient
+from tripleseat_revel.integrations.tripleseat.client import OAuthClient, TripleSeatClient
+from tripleseat_revel.integrations.tripleseat.tokens import DatabaseTokenStore
+from tripleseat_revel.kit.ratelimit import SharedRateLimiter
+from tripleseat_revel.notify.service import Notifier, transport_from_settings
+from tripleseat_revel.sync.catalogue import CatalogueCache
+from tripleseat_revel.sync.context import Runtime, utc_now
+from tripleseat_revel.worker import engine as engine_mod
+from tripleseat_revel.worker.engine import Engine
+from tripleseat_revel.worker.trigger import DbosSyncRequester
+from tripleseat_revel.worker.workflows import register_workflows
+
+__all__ = ["Engine", "Runtime", "build_runtime", "start_engine", "stop_engine"]
+
+
+def _tripleseat(
+    settings: Settings, db: Database, transport: httpx.BaseTransport | None, clock: Callable[[], datetime]
+) -> TripleSeatClient:
+    secret, refresh = settings.TRIPLESEAT_CLIENT_SECRET, settings.TRIPLESEAT_REFRESH_TOKEN
+    auth = OAuthClient(
+        client_id=settings.TRIPLESEAT_CLIENT_ID or "",
+        client_secret=secret.get_secret_value() if secret else "",
+        refresh_token=refresh.get_secret_value() if refresh else None,
+        scope=settings.TRIPLESEAT_OAUTH_SCOPE,
+    )
+    limiter = SharedRateLimiter(db.engine, "tripleseat", settings.TRIPLESEAT_RATE_PER_SECOND * 0.95)
+    return TripleSeatClient(
+        settings.TRIPLESEAT_API_BASE,
+        auth,
+        token_store=DatabaseTokenStore(db, initial_refresh_token=auth.refresh_token),
+        transport=transport,
+        limiter=metrics.MeteredLimiter(limiter, "tripleseat"),
+        observer=metrics.observe_call,
+        clock=clock,
+    )
+
+
+def _revel(settings: Settings, db: Database, transport: httpx.BaseTransport | None) -> RevelClient:
+    api_key, api_secret = settings.REVEL_API_KEY, settings.REVEL_API_SECRET
+    limiter = SharedRateLimiter(db.engine, "revel", settings.REVEL_RATE_PER_MINUTE / 60 * 0.95)
+    return RevelClient(
+        settings.revel_base_url or "https://revel.invalid",
+        api_key.get_secret_value() if api_key else "",
+        api_secret.get_secret_value() if api_secret else "",
+        transport=transport,
+        limiter=metrics.MeteredLimiter(limiter, "revel"),
+        observer=metrics.observe_call,
+    )
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    db: Database | None = None,
+    tripleseat_transport: httpx.BaseTransport | None = None,
+    revel_transport: httpx.BaseTransport | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> Runtime:
+    """Wire everything from `settings` (raises ConfigError on a bad locations file)."""
+    config = settings.locations
+    db = db or Database(settings.DATABASE_URL)
+    revel = _revel(settings, db, revel_transport)
+    notifier = Notifier(
+        db,
+        transport_from_settings(settings),
+        sender=settings.EMAIL_FROM or "tripleseat-revel@localhost",
+        recipients=settings.email_recipients,
+    )
+    return Runtime(
+        settings=settings,
+        config=config,
+        db=db,
+        tripleseat=_tripleseat(settings, db, tripleseat_transport, clock),
+        revel=revel,
+        catalogues=CatalogueCache(revel, settings.REVEL_CATALOGUE_TTL_SECONDS),
+        notifier=notifier,
+        syncs=DbosSyncRequester(db),
+        clock=clock,
+    )
+
+
+def start_engine(rt: Runtime, *, role: str = "serve", schedules: bool = True, work: bool = True) -> Engine:
+    """Register the workflows over `rt`, then launch the engine for this process.
+
+    `role`: serve | worker | cli. `work=False` only enqueues (the process takes no sync from the
+    queue); `schedules=False` leaves the periodic reconcile and janitor to other processes."""
+    metrics.watch_queue(rt.db)
+    executor_id = engine_mod.executor_id_for(rt, role)
+    workflows = register_workflows(rt, executor_id=executor_id)
+    return engine_mod.launch(
+        rt, workflows, executor_id=executor_id, role=role, schedules=schedules, work=work
+    )
+
+
+def stop_engine(engine: Engine, timeout_seconds: int = 10) -> None:
+    engine_mod.shutdown(engine, timeout_seconds)

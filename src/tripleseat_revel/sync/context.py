@@ -1,0 +1,81 @@
+"""What the domain works with: the running connector's parts, and the port it requests syncs by.
+
+`Runtime` is built once per process by the composition root (`tripleseat_revel.runtime`) and passed
+to every function that needs it; nothing here knows how a sync is executed. `SyncRequester` is the
+one thing the domain (and the webhook inbox) asks of the worker: "sync this event", inside a
+database transaction of the caller's, so the request is stored if and only if the caller commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+import sqlalchemy as sa
+
+from tripleseat_revel.config import LocationsConfig, Settings
+from tripleseat_revel.db import Database
+from tripleseat_revel.integrations.revel.client import RevelClient
+from tripleseat_revel.integrations.tripleseat.client import TripleSeatClient
+from tripleseat_revel.notify.service import Notifier
+from tripleseat_revel.sync.catalogue import CatalogueCache
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class SyncRequest:
+    event_id: int
+    workflow_id: str
+    collapsed: bool  # joined a run that was already queued
+
+
+class SyncRequester(Protocol):
+    """Requests the sync of one event (implemented by the worker, on the durable queue)."""
+
+    def request_in(
+        self,
+        conn: sa.Connection,
+        event_id: int,
+        *,
+        source: str,
+        correlation_id: str | None = None,
+        revel_absent: dict[str, str] | None = None,
+    ) -> SyncRequest:
+        """Inside the caller's transaction: it is queued if and only if the caller commits."""
+        ...
+
+    def request(
+        self,
+        event_id: int,
+        *,
+        source: str,
+        correlation_id: str | None = None,
+        revel_absent: dict[str, str] | None = None,
+    ) -> SyncRequest:
+        """In a transaction of its own."""
+        ...
+
+
+@dataclass
+class Runtime:
+    """Settings, database, vendor clients, caches, notifier and the sync port of one process."""
+
+    settings: Settings
+    config: LocationsConfig
+    db: Database
+    tripleseat: TripleSeatClient
+    revel: RevelClient
+    catalogues: CatalogueCache
+    notifier: Notifier
+    syncs: SyncRequester
+    clock: Callable[[], datetime] = utc_now
+
+    def close(self) -> None:
+        self.tripleseat.close()
+        self.revel.close()
+        self.db.dispose()

@@ -1,0 +1,269 @@
+"""One event's sync up to the Revel writes: fetch it, decide, plan. The result is a typed value.
+
+`Prepared` is what the worker acts on (and what preview shows): a discriminated union, one model
+per `kind`. Each is a pydantic model, so it pickles into a DBOS checkpoint and replays as it was.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tripleseat_revel.integrations.tripleseat.errors import TripleSeatNotFound
+from tripleseat_revel.integrations.tripleseat.schemas import Event
+from tripleseat_revel.sync import ledger
+from tripleseat_revel.sync.catalogue import load_mappings
+from tripleseat_revel.sync.context import Runtime
+from tripleseat_revel.sync.decide import (
+    Action,
+    Decision,
+    LedgerView,
+    Switches,
+    Target,
+    decide,
+    material_fingerprint,
+)
+from tripleseat_revel.sync.drift import diff_plans
+from tripleseat_revel.sync.matching import Suggestion
+from tripleseat_revel.sync.outcomes import Outcome
+from tripleseat_revel.sync.plan import OrderPlan, PlanInputs, PlanProblem, ProblemKind, plan_order
+
+PROBLEM_OUTCOMES = {
+    ProblemKind.UNMAPPED: Outcome.FAILED_UNMAPPED,
+    ProblemKind.MISSING_DATA: Outcome.FAILED_MISSING_DATA,
+    ProblemKind.MONEY_MISMATCH: Outcome.FAILED_MONEY_MISMATCH,
+}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class EventSummary(_Model):
+    """What the emails, the preview and the dashboard say about the event."""
+
+    name: str | None = None
+    date: str | None = None
+    status: str | None = None
+    location: str | None = None
+
+
+class Unmapped(_Model):
+    """A line item with no Revel product, as the operator sees it."""
+
+    name: str
+    menu_item_id: int | None
+    quantity: str
+    total: str
+    detail: str
+    suggestions: list[Suggestion] = Field(default_factory=list)
+
+
+class _Prepared(_Model):
+    event: EventSummary | None = None
+    ts_updated_at: str | None = None
+    ts_fingerprint: str | None = None
+
+
+class Skip(_Prepared):
+    """Nothing to write: the outcome stands as decided (status, time gate, switches, ...)."""
+
+    kind: Literal["skip"] = "skip"
+    outcome: Outcome
+    reason: str
+    order_id: int | None = None
+    opens_at: datetime | None = None
+
+
+class Problem(_Prepared):
+    """The event should be on the POS but cannot be planned (unmapped items, bad data, money)."""
+
+    kind: Literal["problem"] = "problem"
+    outcome: Outcome
+    reason: str
+    unmapped: list[Unmapped] = Field(default_factory=list)
+
+
+class Cancelled(_Prepared):
+    """The order was made, then the event was deleted or left the injectable statuses."""
+
+    kind: Literal["cancelled"] = "cancelled"
+    outcome: Outcome = Outcome.DRIFT
+    reason: str
+    order_id: int | None = None
+
+
+class _Planned(_Prepared):
+    plan: OrderPlan
+    timezone: str
+    on_change: Literal["alert", "amend"] = "alert"
+
+
+class Unchanged(_Planned):
+    kind: Literal["unchanged"] = "unchanged"
+    order_id: int | None = None
+
+
+class Drift(_Planned):
+    kind: Literal["drift"] = "drift"
+    order_id: int | None = None
+    changes: list[str]
+
+
+class Amend(_Planned):
+    kind: Literal["amend"] = "amend"
+    order_id: int
+    changes: list[str]
+
+
+class DryRun(_Planned):
+    kind: Literal["dry_run"] = "dry_run"
+
+
+class Inject(_Planned):
+    kind: Literal["inject"] = "inject"
+
+
+PlannedKinds = Unchanged | Drift | Amend | DryRun | Inject
+AnyPrepared = Skip | Problem | Cancelled | PlannedKinds
+# For validation (a stored or serialised value read back): `TypeAdapter(Prepared)`.
+Prepared = Annotated[AnyPrepared, Field(discriminator="kind")]
+
+
+class Begun(_Model):
+    """A sync's start: the clock and the switches it runs under (snapshotted once)."""
+
+    now: datetime
+    switches: Switches
+
+
+def fetch_event(rt: Runtime, event_id: int) -> Event | None:
+    """The event as TripleSeat has it now (a webhook is only a hint); None if deleted."""
+    try:
+        return rt.tripleseat.get_event(event_id, show_financial=True)
+    except TripleSeatNotFound:
+        return None
+
+
+def _unmapped(problem: PlanProblem) -> list[Unmapped]:
+    return [
+        Unmapped(
+            name=u.name,
+            menu_item_id=u.menu_item_id,
+            quantity=str(u.quantity),
+            total=str(u.total),
+            detail=u.detail,
+            suggestions=list(u.suggestions),
+        )
+        for u in problem.unmapped
+    ]
+
+
+def _summary(event: Event | None, target: Target | None) -> dict[str, object]:
+    if event is None:
+        return {}
+    return {
+        "ts_updated_at": event.updated_at,
+        "ts_fingerprint": material_fingerprint(event),
+        "event": EventSummary(
+            name=event.name,
+            date=event.event_date,
+            status=event.status_upper,
+            location=target.location.name if target else None,
+        ),
+    }
+
+
+def _found_before(rt: Runtime, target: Target, base: dict[str, object]) -> Skip | None:
+    """A missed event's order made by someone else (the replaced system, a person), if any."""
+    found = [o for o in rt.revel.find_orders(target.establishment, target.local_id) if not o.deleted]
+    if not found:
+        return None
+    order_id = min(o.id for o in found)
+    reason = f"Revel order {order_id} exists (made before this connector or by hand)"
+    return Skip.model_validate(
+        {**base, "outcome": Outcome.ALREADY_INJECTED, "reason": reason, "order_id": order_id}
+    )
+
+
+def _skip(decision: Decision, view: LedgerView, base: dict[str, object]) -> Skip | Cancelled:
+    if decision.action is Action.CANCELLED:
+        return Cancelled.model_validate({**base, "reason": decision.reason, "order_id": view.revel_order_id})
+    assert decision.outcome is not None
+    return Skip.model_validate(
+        {**base, "outcome": decision.outcome, "reason": decision.reason, "opens_at": decision.opens_at}
+    )
+
+
+def _plan(rt: Runtime, event: Event, target: Target) -> OrderPlan | PlanProblem:
+    inputs = PlanInputs(
+        establishment=target.establishment,
+        local_id=target.local_id,
+        rules=target.rules,
+        revel=rt.config.revel,
+        money=rt.config.money,
+        catalogue=rt.catalogues.get(target.establishment),
+        mappings=load_mappings(rt.db, rt.config),
+    )
+    return plan_order(event, inputs)
+
+
+def _compare(
+    plan: OrderPlan, view: LedgerView, target: Target, switches: Switches, base: dict[str, object]
+) -> PlannedKinds:
+    planned = {
+        **base,
+        "plan": plan,
+        "timezone": target.location.timezone,
+        "on_change": target.rules.on_change,
+    }
+    if view.injected and view.local_id == target.local_id:
+        if plan.fingerprint == view.injected_fingerprint:
+            return Unchanged.model_validate({**planned, "order_id": view.revel_order_id})
+        changes = diff_plans(view.injected_plan or {}, plan.to_json())
+        if target.rules.on_change == "amend" and not switches.dry_run and view.revel_order_id is not None:
+            return Amend.model_validate({**planned, "order_id": view.revel_order_id, "changes": changes})
+        return Drift.model_validate({**planned, "order_id": view.revel_order_id, "changes": changes})
+    if switches.dry_run:
+        return DryRun.model_validate(planned)
+    return Inject.model_validate(planned)
+
+
+def prepare(
+    rt: Runtime, event_id: int, event: Event | None, begun: Begun, *, write: bool = True
+) -> AnyPrepared:
+    """Decide and plan one fetched event. With `write=False` (preview) the ledger is only read."""
+    with rt.db.session() as session:
+        view = ledger.ledger_view(ledger.get_record(session, event_id))
+    decision = decide(event, config=rt.config, switches=begun.switches, ledger=view, now=begun.now)
+    target = decision.target
+    if event is not None and write:
+        with rt.db.session() as session:
+            ledger.note_event(
+                session,
+                event,
+                location_name=target.location.name if target else None,
+                establishment=target.establishment if target else None,
+            )
+    base = _summary(event, target)
+    if decision.action is Action.SKIP and decision.outcome is Outcome.MISSED and target is not None:
+        found = _found_before(rt, target, base)
+        if found is not None:
+            return found
+    if decision.action is not Action.PLAN:
+        return _skip(decision, view, base)
+    assert event is not None
+    assert target is not None
+    plan = _plan(rt, event, target)
+    if isinstance(plan, PlanProblem):
+        return Problem.model_validate(
+            {
+                **base,
+                "outcome": PROBLEM_OUTCOMES[plan.kind],
+                "reason": plan.reason,
+                "unmapped": _unmapped(plan),
+            }
+        )
+    return _compare(plan, view, target, begun.switches, base)

@@ -1,0 +1,79 @@
+"""On-demand bulk sync (API, CLI, dashboard): a durable run whose summary keeps the replaced
+system's response shape `{success, mode, summary: {queried, injected, skipped, failed}, events}`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from dbos import DBOS, SetWorkflowID
+
+from tripleseat_revel.logging import correlation, new_correlation_id
+from tripleseat_revel.models import SyncRun, utcnow
+from tripleseat_revel.sync.context import Runtime
+from tripleseat_revel.sync.results import EventResult, event_result, summarise
+from tripleseat_revel.worker.reconcile import ReconcileSteps, enqueue_found
+
+BulkWorkflow = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def register_bulk(rt: Runtime, steps: ReconcileSteps) -> BulkWorkflow:
+    @DBOS.step(name="bulk.settled")
+    def settled_results_step(event_ids: list[int]) -> list[EventResult]:
+        return [event_result(rt, e) for e in event_ids]
+
+    @DBOS.step(name="bulk.store")
+    def store_step(run_id: str, params: dict[str, Any], result: dict[str, Any]) -> None:
+        with rt.db.session() as session:
+            run = session.get(SyncRun, run_id) or SyncRun(id=run_id, mode="bulk", params=params)
+            run.status = "done"
+            run.result = result
+            run.finished_at = utcnow()
+            session.merge(run)
+
+    @DBOS.workflow(name="bulk_sync")
+    def bulk_sync(params: dict[str, Any]) -> dict[str, Any]:
+        """Sync every event updated in the last `hours_back` hours and report each one."""
+        run_id = DBOS.workflow_id or "bulk"
+        cid = params.get("correlation_id") or new_correlation_id()
+        with correlation(cid):
+            found = steps.collect(params)
+            todo: list[int] = found["to_sync"]
+            DBOS.set_event("progress", {"done": 0, "total": len(todo)})
+            workflow_ids = enqueue_found(steps, found, params.get("source", "api"), cid)
+            events: list[EventResult] = []
+            for done, (event_id, wid) in enumerate(zip(todo, workflow_ids, strict=True), 1):
+                result = DBOS.get_result(wid)
+                pending = EventResult(id=event_id, status="pending", workflow_id=wid)
+                events.append(result if isinstance(result, EventResult) else pending)
+                if done % 10 == 0 or done == len(workflow_ids):
+                    DBOS.set_event("progress", {"done": done, "total": len(todo)})
+            events += settled_results_step(found["settled"])
+            result = summarise("bulk", events, found["queried"])
+            store_step(run_id, params, result)
+            return result
+
+    return bulk_sync
+
+
+def start_bulk(rt: Runtime, workflow: BulkWorkflow, hours_back: int, *, source: str) -> str:
+    """Start a bulk run in this process; returns its run id (also its workflow id)."""
+    run_id = f"bulk-{uuid.uuid4().hex[:16]}"
+    params = {
+        "source": source,
+        "hours_back": hours_back,
+        "include_today": False,
+        "sweep": False,
+        "correlation_id": new_correlation_id(),
+    }
+    with rt.db.session() as session:
+        session.add(SyncRun(id=run_id, mode="bulk", params=params, status="running"))
+    with SetWorkflowID(run_id):
+        DBOS.start_workflow(workflow, params)
+    return run_id
+
+
+def progress(run_id: str) -> dict[str, int]:
+    value = DBOS.get_event(run_id, "progress", timeout_seconds=0)
+    return value if isinstance(value, dict) else {"done": 0, "total": 0}

@@ -1,0 +1,177 @@
+"""The checkpointed steps of one event's sync, registered with DBOS over a runtime.
+
+Each step's inputs and output are typed values (pydantic models or plain data) that DBOS records,
+so a step that completed replays identically after a crash and one that did not runs again.
+The Revel writes are idempotent by design (see sync/revel_writer.py), so running one again is safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dbos import DBOS
+from pydantic import BaseModel
+
+from tripleseat_revel.integrations.tripleseat.schemas import Event
+from tripleseat_revel.kit.http import is_retryable
+from tripleseat_revel.sync import ledger
+from tripleseat_revel.sync.context import Runtime
+from tripleseat_revel.sync.notifications import notify_outcome
+from tripleseat_revel.sync.outcomes import Outcome
+from tripleseat_revel.sync.prepare import Amend, AnyPrepared, Begun, Inject, fetch_event, prepare
+from tripleseat_revel.sync.record import record
+from tripleseat_revel.sync.results import EventResult
+from tripleseat_revel.sync.revel_writer import OrderRef, OrderWriter
+from tripleseat_revel.sync.switches import read_switches
+
+WRITE_RETRY: dict[str, Any] = {
+    "retries_allowed": True,
+    "max_attempts": 5,
+    "interval_seconds": 1.0,
+    "backoff_rate": 2.0,
+    "should_retry": is_retryable,
+}
+READ_RETRY: dict[str, Any] = {"retries_allowed": True, "max_attempts": 3, "should_retry": is_retryable}
+
+
+class RunContext(BaseModel):
+    """Who asked for this sync run, and what a reconcile already knew about its Revel order."""
+
+    correlation_id: str
+    workflow_id: str
+    source: str = "unknown"
+    revel_absent: dict[str, str] | None = None  # a reconcile's batch lookup found no order
+
+
+def begin(rt: Runtime, event_id: int, run: RunContext) -> Begun:
+    """Claim the pending trigger, note the start, snapshot the clock and the switches."""
+    with rt.db.session() as session:
+        ledger.claim_pending(session, event_id, run.workflow_id)
+        switches = read_switches(session, rt.settings)
+        ledger.audit(
+            session,
+            event_id,
+            "sync.started",
+            f"sync requested by {run.source}",
+            correlation_id=run.correlation_id,
+            workflow_id=run.workflow_id,
+            data={"source": run.source},
+        )
+    return Begun(now=rt.clock(), switches=switches)
+
+
+def writer(rt: Runtime, prepared: Inject | Amend, run: RunContext) -> OrderWriter:
+    return OrderWriter(
+        rt.db,
+        rt.revel,
+        tz=ZoneInfo(prepared.timezone),
+        clock=rt.clock,
+        correlation_id=run.correlation_id,
+        workflow_id=run.workflow_id,
+    )
+
+
+@dataclass(frozen=True)
+class SyncSteps:
+    """The steps of `sync_event`, each a DBOS step bound to one runtime."""
+
+    begin: Callable[[int, RunContext], Begun]
+    fetch: Callable[[int], Event | None]
+    prepare: Callable[[int, Event | None, Begun], AnyPrepared]
+    order: Callable[[Inject, RunContext], OrderRef]
+    item: Callable[[Inject, RunContext, int, int], None]
+    payment: Callable[[Inject, RunContext, int, bool], None]
+    history: Callable[[Inject, RunContext, int, bool], None]
+    finalize: Callable[[Inject, RunContext, int], None]
+    amend: Callable[[Amend, RunContext], str | None]
+    record: Callable[[int, Outcome, str, AnyPrepared | None, int | None, str | None, RunContext], EventResult]
+    notify: Callable[[EventResult, AnyPrepared | None], None]
+
+
+def _read_steps(rt: Runtime) -> dict[str, Any]:
+    @DBOS.step(name="sync.begin")
+    def begin_step(event_id: int, run: RunContext) -> Begun:
+        return begin(rt, event_id, run)
+
+    @DBOS.step(name="sync.fetch", **READ_RETRY)
+    def fetch_step(event_id: int) -> Event | None:
+        return fetch_event(rt, event_id)
+
+    @DBOS.step(name="sync.prepare", **READ_RETRY)
+    def prepare_step(event_id: int, event: Event | None, begun: Begun) -> AnyPrepared:
+        return prepare(rt, event_id, event, begun)
+
+    return {"begin": begin_step, "fetch": fetch_step, "prepare": prepare_step}
+
+
+def _write_steps(rt: Runtime) -> dict[str, Any]:
+    @DBOS.step(name="revel.order", **WRITE_RETRY)
+    def order_step(prepared: Inject, run: RunContext) -> OrderRef:
+        return writer(rt, prepared, run).ensure_order(prepared.plan, absent=run.revel_absent)
+
+    @DBOS.step(name="revel.item", **WRITE_RETRY)
+    def item_step(prepared: Inject, run: RunContext, order_id: int, index: int) -> None:
+        writer(rt, prepared, run).ensure_item(prepared.plan, order_id, index)
+
+    @DBOS.step(name="revel.payment", **WRITE_RETRY)
+    def payment_step(prepared: Inject, run: RunContext, order_id: int, adopted: bool) -> None:
+        writer(rt, prepared, run).ensure_payment(prepared.plan, order_id, adopted=adopted)
+
+    @DBOS.step(name="revel.history", **WRITE_RETRY)
+    def history_step(prepared: Inject, run: RunContext, order_id: int, adopted: bool) -> None:
+        writer(rt, prepared, run).ensure_history(prepared.plan, order_id, adopted=adopted)
+
+    @DBOS.step(name="revel.finalize", **WRITE_RETRY)
+    def finalize_step(prepared: Inject, run: RunContext, order_id: int) -> None:
+        writer(rt, prepared, run).finalize(prepared.plan, order_id)
+
+    @DBOS.step(name="revel.amend", **WRITE_RETRY)
+    def amend_step(prepared: Amend, run: RunContext) -> str | None:
+        return writer(rt, prepared, run).amend(prepared.plan, prepared.order_id)
+
+    return {
+        "order": order_step,
+        "item": item_step,
+        "payment": payment_step,
+        "history": history_step,
+        "finalize": finalize_step,
+        "amend": amend_step,
+    }
+
+
+def _outcome_steps(rt: Runtime) -> dict[str, Any]:
+    @DBOS.step(name="sync.record")
+    def record_step(
+        event_id: int,
+        outcome: Outcome,
+        reason: str,
+        prepared: AnyPrepared | None,
+        order_id: int | None,
+        error: str | None,
+        run: RunContext,
+    ) -> EventResult:
+        return record(
+            rt,
+            event_id,
+            outcome,
+            reason,
+            prepared=prepared,
+            order_id=order_id,
+            error=error,
+            correlation_id=run.correlation_id,
+            workflow_id=run.workflow_id,
+        )
+
+    @DBOS.step(name="sync.notify")
+    def notify_step(result: EventResult, prepared: AnyPrepared | None) -> None:
+        notify_outcome(rt, result, prepared)
+
+    return {"record": record_step, "notify": notify_step}
+
+
+def register_sync_steps(rt: Runtime) -> SyncSteps:
+    """The steps of `sync_event` over `rt` (defined here, so DBOS records them by name)."""
+    return SyncSteps(**_read_steps(rt), **_write_steps(rt), **_outcome_steps(rt))
