@@ -29,10 +29,10 @@ demo: $(STAMP)
 	$(BIN)/tripleseat-revel demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 4
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not e2e and not browser and not slow"
+	$(BIN)/python -m pytest -n 2 -m "not e2e and not browser and not slow and not chaos"
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(CODE)

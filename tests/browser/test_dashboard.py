@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import LAPTOP, PHONE
-from tests.e2e.test_sync_engine import EST, UNMAPPED, _event
+from tests.fixtures.events import EST, UNMAPPED, due_event
 from tests.fixtures.harness import ADMIN_TOKEN, Connector
 from tests.fixtures.sandbox_api import orders_for
 from tripleseat_revel.integrations.revel.schemas import id_from_uri
@@ -50,10 +50,10 @@ def _shot(page: Any, folder: Path, name: str) -> None:
 def test_an_operator_runs_the_day_from_the_dashboard(
     connector: Connector, sandbox: SandboxServer, chromium: Any, screenshots: Path
 ) -> None:
-    dinner = _event(sandbox, name="Smith Rehearsal Dinner")
+    dinner = due_event(sandbox, name="Smith Rehearsal Dinner")
     assert connector.sync(dinner["id"]).json()["events"][0]["outcome"] == "INJECTED"
     (order,) = orders_for(sandbox, dinner["id"])
-    blocked = _event(
+    blocked = due_event(
         sandbox, name="Garcia Dance Party", items=[{"menu_item_id": UNMAPPED.menu_item_id, "quantity": 1}]
     )
     assert connector.sync(blocked["id"]).json()["events"][0]["outcome"] == "FAILED_UNMAPPED"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FAST
-from tests.e2e.test_sync_engine import _event
+from tests.fixtures.events import due_event
 from tests.fixtures.harness import connector_env
 from tests.fixtures.sandbox_api import orders_for, writes
 from tripleseat_revel.sandbox.server import SandboxServer
@@ -32,7 +32,7 @@ def _cli(sandbox: SandboxServer, tmp_path: Path, *args: str) -> subprocess.Compl
 
 @pytest.mark.parametrize("scope", ["event", "hours-back"])
 def test_dry_run_plans_and_writes_nothing(sandbox: SandboxServer, tmp_path: Path, scope: str) -> None:
-    event = _event(sandbox)
+    event = due_event(sandbox)
     args = ["--event-id", str(event["id"])] if scope == "event" else ["--hours-back", "48"]
 
     done = _cli(sandbox, tmp_path, *args, "--dry-run")
@@ -44,7 +44,7 @@ def test_dry_run_plans_and_writes_nothing(sandbox: SandboxServer, tmp_path: Path
 
 
 def test_sync_one_event_injects_it_and_prints_the_result(sandbox: SandboxServer, tmp_path: Path) -> None:
-    event = _event(sandbox)
+    event = due_event(sandbox)
 
     done = _cli(sandbox, tmp_path, "--event-id", str(event["id"]))
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.conftest import FAST
-from tests.e2e.test_sync_engine import _event, _expected_rows, _item_rows
+from tests.fixtures.events import due_event, expected_rows, item_rows
 from tests.fixtures.harness import ADMIN_TOKEN, ConnectorProcess, connector_env, free_port
 from tests.fixtures.sandbox_api import orders_for, revel_totals, set_faults, ts_totals, writes
 from tripleseat_revel.sandbox.server import SandboxServer
@@ -50,7 +50,7 @@ def _process(sandbox: SandboxServer, tmp_path: Path) -> ConnectorProcess:
 def test_killed_after_the_order_post_the_restarted_worker_completes_that_same_order(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
-    event = _event(sandbox)
+    event = due_event(sandbox)
     proc = _process(sandbox, tmp_path)
     proc.start()
     try:
@@ -84,7 +84,7 @@ def test_killed_after_the_order_post_the_restarted_worker_completes_that_same_or
 
     (order,) = orders_for(sandbox, event["id"])
     assert order["id"] == half["id"] == state["revel_order_id"]
-    assert _item_rows(order) == _expected_rows(event)
+    assert item_rows(order) == expected_rows(event)
     assert revel_totals(order) == ts_totals(event)
     assert len(order["payments"]) == 1 and len(order["history"]) == 1
     assert sum(1 for w in writes(sandbox, "Order", "POST") if w["body"]["local_id"] == half["local_id"]) == 1

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import concurrent.futures
-from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.fixtures.events import DINNER
+from tests.fixtures.events import due_event as _event
+from tests.fixtures.events import expected_rows as _expected_rows
+from tests.fixtures.events import item_rows as _item_rows
 from tests.fixtures.harness import Connector
 from tests.fixtures.sandbox_api import (
     change_event,
-    create_event,
     money,
     orders_for,
     revel_totals,
@@ -21,53 +23,9 @@ from tests.fixtures.sandbox_api import (
     writes,
 )
 from tripleseat_revel.integrations.revel.schemas import id_from_uri
-from tripleseat_revel.sandbox import catalog
 from tripleseat_revel.sandbox.server import SandboxServer
 
 pytestmark = pytest.mark.e2e
-
-EST = 8  # Revel establishment of TripleSeat location 20271
-DINNER = catalog.MENU_BY_ID[5001]  # Caprese Skewers (same name in Revel)
-DATES = catalog.MENU_BY_ID[5003]  # Bacon-Wrapped Dates (Revel: "Bacon Wrapped Dates": normalised match)
-CRUDITES = catalog.MENU_BY_ID[5006]  # explicit [[product]] mapping, Revel price differs
-UNMAPPED = catalog.UNMAPPED_ITEMS[0]
-
-
-def _event(sandbox: SandboxServer, **overrides: Any) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "name": "Smith Rehearsal Dinner",
-        "items": [
-            {"menu_item_id": DINNER.menu_item_id, "quantity": 40},
-            {"menu_item_id": DATES.menu_item_id, "quantity": 25},
-            {"menu_item_id": CRUDITES.menu_item_id, "quantity": 2},
-        ],
-        "discount": "10%",
-        "service_charge_rate": "0.20",
-        "tax_rate": "0.0875",
-        "payments": "deposit",
-        "contact": {
-            "first_name": "Jane",
-            "last_name": "Smith",
-            "phone": "555-0100",
-            "email": "jane@example.com",
-        },
-        **overrides,
-    }
-    return create_event(sandbox, **fields)
-
-
-def _item_rows(order: dict[str, Any]) -> list[tuple[int | None, int, Decimal]]:
-    return sorted(
-        (id_from_uri(i["product"]), int(float(i["quantity"])), money(i["price"])) for i in order["items"]
-    )
-
-
-def _expected_rows(event: dict[str, Any], est: int = EST) -> list[tuple[int | None, int, Decimal]]:
-    rows = []
-    for line in event["documents"][0]["line_items"]:
-        item = catalog.MENU_BY_ID[line["menu_item_id"]]
-        rows.append((catalog.product_id(est, item), int(float(line["quantity"])), money(line["price"])))
-    return sorted(rows)
 
 
 def revel_requests(sandbox: SandboxServer) -> int:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.conftest import FAST
-from tests.e2e.test_sync_engine import _event
+from tests.fixtures.events import due_event
 from tests.fixtures.harness import running_connector
 from tests.fixtures.sandbox_api import orders_for
 from tripleseat_revel.integrations.tripleseat.webhooks import sign
@@ -30,7 +30,7 @@ def test_a_webhooks_correlation_id_follows_its_sync_to_every_vendor_call(
 ) -> None:
     with running_connector(sandbox, tmp_path, LOG_FORMAT="json", LOG_LEVEL="INFO", **FAST) as connector:
         configure_logging(fmt="json", level="INFO", secrets=connector.settings.secret_values())
-        event = _event(sandbox)
+        event = due_event(sandbox)
         body = json.dumps({"webhook_trigger_type": "UPDATE_EVENT", "event": {"id": event["id"]}}).encode()
         response = httpx.post(
             f"{connector.web.url}/webhooks/tripleseat",

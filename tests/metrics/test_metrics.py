@@ -12,7 +12,7 @@ import pytest
 from prometheus_client import REGISTRY, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.e2e.test_sync_engine import _event
+from tests.fixtures.events import due_event
 from tests.fixtures.harness import Connector
 from tests.web.dashboard.conftest import build
 from tripleseat_revel import metrics
@@ -47,7 +47,7 @@ def _webhook(connector: Connector, event_id: int, key: str = "sandbox-signing-ke
 def test_a_synced_webhook_moves_each_counter_by_what_it_did(
     connector: Connector, sandbox: SandboxServer
 ) -> None:
-    event = _event(sandbox)  # three items, a discount and a deposit: one order, 3 items, 1 payment
+    event = due_event(sandbox)  # three items, a discount and a deposit: one order, 3 items, 1 payment
     before = scrape(connector.web.url)
 
     assert _webhook(connector, event["id"]).status_code == 200

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FAST
-from tests.e2e.test_sync_engine import UNMAPPED, _event
+from tests.fixtures.events import UNMAPPED, due_event
 from tests.fixtures.harness import Connector, running_connector
 from tests.fixtures.sandbox_api import change_event, orders_for, set_faults, ts_totals
 from tests.notify.conftest import SmtpServer
@@ -54,7 +54,7 @@ def _total_line(text: str, label: str) -> Decimal:
 def test_a_success_email_names_the_order_and_lists_the_items_and_totals(
     mailing: Connector, sandbox: SandboxServer, smtp: SmtpServer
 ) -> None:
-    event = _event(sandbox)
+    event = due_event(sandbox)
     assert _outcome(mailing, event["id"]) == "INJECTED"
     (order,) = orders_for(sandbox, event["id"])
 
@@ -82,7 +82,7 @@ def test_a_success_email_names_the_order_and_lists_the_items_and_totals(
 def test_a_failure_retried_sends_one_email_saying_what_to_do(
     mailing: Connector, sandbox: SandboxServer, smtp: SmtpServer
 ) -> None:
-    event = _event(sandbox, items=[{"menu_item_id": UNMAPPED.menu_item_id, "quantity": 2}])
+    event = due_event(sandbox, items=[{"menu_item_id": UNMAPPED.menu_item_id, "quantity": 2}])
 
     outcomes = [_outcome(mailing, event["id"]) for _ in range(3)]
 
@@ -102,7 +102,7 @@ def test_a_vendor_failure_retried_sends_one_email(
     mailing: Connector, sandbox: SandboxServer, smtp: SmtpServer
 ) -> None:
     set_faults(sandbox, "revel", error_rate=1, error_statuses=[403])
-    event = _event(sandbox)
+    event = due_event(sandbox)
 
     outcomes = [_outcome(mailing, event["id"]) for _ in range(3)]
 
@@ -115,7 +115,7 @@ def test_a_vendor_failure_retried_sends_one_email(
 def test_a_change_after_injection_sends_the_diff(
     mailing: Connector, sandbox: SandboxServer, smtp: SmtpServer
 ) -> None:
-    event = _event(sandbox, guest_count=20)
+    event = due_event(sandbox, guest_count=20)
     _outcome(mailing, event["id"])
     change_event(sandbox, event["id"], guest_count=32)
 
@@ -130,7 +130,7 @@ def test_a_change_after_injection_sends_the_diff(
 
 
 def test_a_missed_event_sends_an_alert(mailing: Connector, sandbox: SandboxServer, smtp: SmtpServer) -> None:
-    event = _event(sandbox, event_date="today-1")
+    event = due_event(sandbox, event_date="today-1")
 
     assert _outcome(mailing, event["id"]) == "MISSED"
 

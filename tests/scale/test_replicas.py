@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from tests.conftest import FAST
-from tests.e2e.test_sync_engine import _event
 from tests.fixtures.cluster import make_cluster
+from tests.fixtures.events import due_event
 from tests.fixtures.harness import ADMIN_TOKEN
 from tests.fixtures.postgres import fresh_database
 from tests.fixtures.sandbox_api import orders_for, set_faults, stats, writes
@@ -68,7 +68,7 @@ def test_the_scheduled_reconcile_fires_once_per_period_with_three_replicas(
 def test_a_dead_replicas_unfinished_sync_is_recovered_by_another(
     sandbox: SandboxServer, pg_url: str, tmp_path: Path
 ) -> None:
-    event = _event(sandbox)
+    event = due_event(sandbox)
     cluster = make_cluster(
         sandbox,
         pg_url,
@@ -117,7 +117,7 @@ def test_a_dead_replicas_unfinished_sync_is_recovered_by_another(
 def test_vendor_rate_limits_hold_across_replicas(pg_url: str, tmp_path: Path) -> None:
     world = SandboxWorld(empty=True, revel_rate_limit=RateLimitSettings(limit=600, window_seconds=60))
     sandbox = serve_in_thread(world)
-    events = [_event(sandbox, name=f"Rate {n}") for n in range(8)]
+    events = [due_event(sandbox, name=f"Rate {n}") for n in range(8)]
     cluster = make_cluster(
         sandbox,
         pg_url,

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.conftest import FAST
-from tests.e2e.test_sync_engine import _event
+from tests.fixtures.events import due_event
 from tests.fixtures.harness import ADMIN_TOKEN, running_connector
 from tests.fixtures.sandbox_api import orders_for
 from tripleseat_revel.integrations.tripleseat.webhooks import sign
@@ -27,7 +27,7 @@ def test_a_full_sync_logs_no_secret(
     with running_connector(sandbox, tmp_path, LOG_FORMAT=fmt, LOG_LEVEL="DEBUG", **FAST) as connector:
         settings = connector.settings
         configure_logging(fmt=fmt, level="DEBUG", secrets=settings.secret_values())
-        event = _event(sandbox)
+        event = due_event(sandbox)
         body = json.dumps({"webhook_trigger_type": "UPDATE_EVENT", "event": {"id": event["id"]}}).encode()
         response = httpx.post(
             f"{connector.web.url}/webhooks/tripleseat",

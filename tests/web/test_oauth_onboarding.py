@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.conftest import FAST
-from tests.e2e.test_sync_engine import _event
+from tests.fixtures.events import due_event
 from tests.fixtures.harness import running_connector
 from tests.fixtures.sandbox_api import orders_for
 from tripleseat_revel.integrations.tripleseat.onboarding import authorize_url
@@ -46,7 +46,7 @@ def test_authorize_then_callback_stores_rotating_tokens_used_by_the_next_sync(
             assert stored is not None
             stored.access_token = None
         connector.rt.tripleseat.tokens._cache = None  # type: ignore[attr-defined]
-        event = _event(sandbox)
+        event = due_event(sandbox)
         assert connector.sync(event["id"]).json()["events"][0]["outcome"] == "INJECTED"
         with connector.rt.db.session() as session:
             rotated = session.get(OAuthToken, "tripleseat")

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from dbos import DBOS
 
 from tests.conftest import FAST
-from tests.e2e.test_sync_engine import _event
+from tests.fixtures.events import due_event
 from tests.fixtures.harness import Connector, running_connector
 from tests.fixtures.sandbox_api import orders_for, stats
 from tripleseat_revel.integrations.tripleseat.webhooks import Scheme, sign
@@ -160,7 +160,7 @@ def test_a_redelivery_is_recognised_and_a_burst_collapses_into_one_sync(enqueue_
 def test_duplicated_and_reordered_deliveries_make_one_sync_and_one_order(
     connector: Connector, sandbox: SandboxServer
 ) -> None:
-    event = _event(sandbox)
+    event = due_event(sandbox)
     ts = httpx.Client(base_url=sandbox.tripleseat_url, timeout=60)
     ts.put("/_sandbox/webhooks/config", json={"target_url": f"{connector.web.url}/webhooks/tripleseat"})
     for trigger in ("CREATE_EVENT", "UPDATE_EVENT", "STATUS_CHANGE_EVENT"):

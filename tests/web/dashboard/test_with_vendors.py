@@ -9,7 +9,7 @@ from html import unescape
 import httpx
 import pytest
 
-from tests.e2e.test_sync_engine import EST, UNMAPPED, _event
+from tests.fixtures.events import EST, UNMAPPED, due_event
 from tests.fixtures.harness import Connector
 from tests.fixtures.sandbox_api import orders_for
 from tests.web.dashboard.conftest import Dashboard
@@ -35,7 +35,7 @@ def _text(html: str) -> str:
 
 
 def _injected(connector: Connector, sandbox: SandboxServer) -> dict[str, object]:
-    event = _event(sandbox)
+    event = due_event(sandbox)
     assert connector.sync(event["id"]).json()["events"][0]["outcome"] == "INJECTED"
     return event
 
@@ -76,7 +76,7 @@ def test_sync_now_syncs_and_shows_the_result(
 def test_preview_shows_the_order_and_writes_nothing(
     connector: Connector, sandbox: SandboxServer, operator: Dashboard
 ) -> None:
-    event = _event(sandbox)
+    event = due_event(sandbox)
 
     page = _text(operator.client.get(f"/events/{event['id']}/preview").text)
 
@@ -88,7 +88,7 @@ def test_preview_shows_the_order_and_writes_nothing(
 def test_saving_a_mapping_unblocks_the_event(
     connector: Connector, sandbox: SandboxServer, operator: Dashboard
 ) -> None:
-    event = _event(sandbox, items=[{"menu_item_id": UNMAPPED.menu_item_id, "quantity": 1}])
+    event = due_event(sandbox, items=[{"menu_item_id": UNMAPPED.menu_item_id, "quantity": 1}])
     assert connector.sync(event["id"]).json()["events"][0]["outcome"] == "FAILED_UNMAPPED"
     page = _text(operator.client.get("/mappings?days=1").text)
     assert f"{UNMAPPED.name} TripleSeat menu item {UNMAPPED.menu_item_id}" in page
@@ -120,7 +120,7 @@ def test_saving_a_mapping_unblocks_the_event(
 def test_retry_from_the_failures_page(
     connector: Connector, sandbox: SandboxServer, operator: Dashboard
 ) -> None:
-    event = _event(sandbox, items=[{"menu_item_id": UNMAPPED.menu_item_id, "quantity": 1}])
+    event = due_event(sandbox, items=[{"menu_item_id": UNMAPPED.menu_item_id, "quantity": 1}])
     connector.sync(event["id"])
     assert f"/events/{event['id']}" in operator.client.get("/failures").text
 
