@@ -494,20 +494,20 @@ def test_local_midnight_fall_back_is_daylight_time() -> None:
 def test_start_instant_prefers_the_explicit_instant() -> None:
     explicit = utc("2026-11-01T09:30:00")
     wall = datetime(2026, 11, 1, 1, 30)
-    assert start_instant(date(2026, 11, 1), explicit, wall, LA) == explicit
+    assert start_instant(explicit, wall, LA) == explicit
 
 
 def test_start_instant_from_ambiguous_wall_clock_is_the_first_occurrence() -> None:
     # Without event_start_utc, 1:30 AM on fall-back day is read as 1:30 AM PDT (the earlier one).
     wall = datetime(2026, 11, 1, 1, 30)
-    assert start_instant(date(2026, 11, 1), None, wall, LA) == utc("2026-11-01T08:30:00")
+    assert start_instant(None, wall, LA) == utc("2026-11-01T08:30:00")
 
 
 def test_start_instant_from_nonexistent_wall_clock() -> None:
     # 2:30 AM does not exist on spring-forward day; zoneinfo reads it with the PST offset.
     wall = datetime(2026, 3, 8, 2, 30)
-    assert start_instant(date(2026, 3, 8), None, wall, LA) == utc("2026-03-08T10:30:00")
+    assert start_instant(None, wall, LA) == utc("2026-03-08T10:30:00")
 
 
 def test_start_instant_none_without_start() -> None:
-    assert start_instant(date(2026, 6, 15), None, None, LA) is None
+    assert start_instant(None, None, LA) is None

@@ -155,13 +155,3 @@ def test_no_mapping_without_menu_item_id() -> None:
 
 def test_unknown_menu_item_unmapped() -> None:
     assert Mappings({(987, None): 579}).lookup(988, 8) is None
-
-
-def test_merged_overrides_win() -> None:
-    merged = Mappings({(987, None): 579}).merged({(987, None): 700})
-    assert merged.lookup(987, 8) == 700
-
-
-def test_merged_keeps_other_entries() -> None:
-    merged = Mappings({(987, None): 579}).merged({(988, None): 700})
-    assert (merged.lookup(987, 8), merged.lookup(988, 8)) == (579, 700)

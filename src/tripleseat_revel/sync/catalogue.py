@@ -41,14 +41,6 @@ class CatalogueCache:
             self._entries[establishment] = (self._clock(), catalogue)
         return catalogue
 
-    def invalidate(self, establishment: int | None = None) -> None:
-        with self._lock:
-            if establishment is None:
-                self._entries.clear()
-            else:
-                self._entries.pop(establishment, None)
-
-
 def load_mappings(db: Database, config: LocationsConfig) -> Mappings:
     """Mappings of the locations file, overridden by those an operator saved in the dashboard."""
     entries: dict[tuple[int, int | None], int] = {

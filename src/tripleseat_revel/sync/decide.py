@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from tripleseat_revel.config import Location, LocationsConfig, Rules
 from tripleseat_revel.integrations.tripleseat.schemas import Event
-from tripleseat_revel.sync.gate import Gate, check_gate
+from tripleseat_revel.sync.gate import Gate, check_gate, start_instant
 from tripleseat_revel.sync.outcomes import Outcome
 from tripleseat_revel.sync.plan import local_id_for
 
@@ -138,9 +138,7 @@ def decide(
 
 def _gate(event: Event, target: Target, now: datetime) -> Decision:
     tz = ZoneInfo(target.location.timezone)
-    start = event.start_instant
-    if start is None and event.start_local is not None:
-        start = event.start_local.replace(tzinfo=tz)
+    start = start_instant(event.start_instant, event.start_local, tz)
     result = check_gate(event_date=event.local_date, start=start, tz=tz, rules=target.rules, now=now)
     if result.gate is Gate.PROCEED:
         return Decision(Action.PLAN, None, result.reason, target)

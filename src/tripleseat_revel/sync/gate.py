@@ -20,7 +20,6 @@ class Gate(StrEnum):
     TOO_EARLY = "TOO_EARLY"
     EVENT_DAY_PASSED = "EVENT_DAY_PASSED"
     MISSING_DATA = "MISSING_DATA"
-    UNKNOWN_LOCATION = "UNKNOWN_LOCATION"
 
 
 @dataclass(frozen=True)
@@ -35,9 +34,7 @@ def local_midnight(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
 
 
-def start_instant(
-    event_date: date | None, start: datetime | None, start_local: datetime | None, tz: ZoneInfo
-) -> datetime | None:
+def start_instant(start: datetime | None, start_local: datetime | None, tz: ZoneInfo) -> datetime | None:
     """The event start as a UTC instant: the explicit instant, else the wall-clock time in `tz`."""
     if start is not None:
         return start

@@ -188,11 +188,6 @@ def op_done(session: Session, local_id: str, op: str, event_id: int, revel_id: i
         row.revel_id = revel_id
 
 
-def reset_ops(session: Session, local_id: str, prefix: str) -> None:
-    """Forget ops (e.g. items) so an amended order's new lines are written afresh."""
-    session.execute(sa.delete(RevelOp).where(RevelOp.local_id == local_id, RevelOp.op.startswith(prefix)))
-
-
 # ---- pending (coalesced) sync requests -------------------------------------------------------
 
 

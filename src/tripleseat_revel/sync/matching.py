@@ -85,6 +85,3 @@ class Mappings:
             return None
         specific = self._entries.get((menu_item_id, establishment))
         return specific if specific is not None else self._entries.get((menu_item_id, None))
-
-    def merged(self, overrides: Mapping[tuple[int, int | None], int]) -> Mappings:
-        return Mappings({**self._entries, **overrides})
