@@ -156,6 +156,12 @@ class LocationsConfig(_Strict):
     def rules_for(self, location: Location) -> Rules:
         return location.rules(self.defaults)
 
+    def establishments(self) -> list[int]:
+        """Every Revel establishment orders go to (test establishments included), sorted."""
+        found = {loc.revel_establishment for loc in self.location}
+        found |= {loc.test_establishment for loc in self.location if loc.test_establishment is not None}
+        return sorted(found)
+
 
 def _format_validation_error(source: str, exc: ValidationError) -> str:
     err = exc.errors()[0]

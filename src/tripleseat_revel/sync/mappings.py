@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from tripleseat_revel.models import ProductMappingRow
+from tripleseat_revel.models import EventRecord, ProductMappingRow
 from tripleseat_revel.sync import ledger
 from tripleseat_revel.sync.catalogue import load_mappings
 from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.sync.decide import Switches, Target, target_for
+from tripleseat_revel.sync.outcomes import Outcome
 from tripleseat_revel.sync.plan import PlanInputs, PlanProblem, ProblemKind, plan_order
 from tripleseat_revel.sync.switches import read_switches
 
@@ -71,6 +72,34 @@ def upcoming_unmapped(rt: Runtime, horizon: timedelta) -> list[dict[str, Any]]:
             )
             row["event_ids"].append(event.id)
     return sorted(found.values(), key=lambda r: (-len(r["event_ids"]), r["name"]))
+
+
+def mapping_problem(rt: Runtime, product: int, establishment: int | None) -> str | None:
+    """Why Revel product `product` cannot be mapped (None when it can): it must be an active product
+    of `establishment`, or of every configured establishment for a mapping that applies to all.
+    The planner refuses an inactive or missing mapped product, so such a mapping is never saved.
+    Raises VendorError when Revel cannot be asked."""
+    wanted = [establishment] if establishment is not None else rt.config.establishments()
+    for each in wanted:
+        found = rt.catalogues.get(each).products.get(product)
+        if found is None or not found.active:
+            return f"Revel has no active product {product} in establishment {each}."
+    return None
+
+
+def blocked_by(rt: Runtime, menu_item_id: int | None = None) -> list[int]:
+    """Events whose last sync failed on unmapped items (on this menu item, if one is given)."""
+    query = sa.select(EventRecord.event_id, EventRecord.unmapped).where(
+        EventRecord.outcome == Outcome.FAILED_UNMAPPED.value
+    )
+    with rt.db.session() as session:
+        rows = session.execute(query).all()
+    return sorted(
+        event_id
+        for event_id, unmapped in rows
+        if menu_item_id is None
+        or any(isinstance(u, dict) and u.get("menu_item_id") == menu_item_id for u in unmapped or [])
+    )
 
 
 def save_mapping(

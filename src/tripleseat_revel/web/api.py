@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from tripleseat_revel.integrations.tripleseat.webhooks import MAX_ID
+from tripleseat_revel.kit.http import VendorError
 from tripleseat_revel.models import SyncRun
 from tripleseat_revel.sync import ledger
 from tripleseat_revel.sync.context import Runtime
+from tripleseat_revel.sync.mappings import blocked_by, mapping_problem, save_mapping
 from tripleseat_revel.sync.preview import preview_bulk, preview_single
 from tripleseat_revel.sync.results import EventResult, summarise
 from tripleseat_revel.sync.switches import read_switches, set_switch
@@ -276,15 +277,14 @@ class MappingBody(BaseModel):
 
 
 def _save_mapping(rt: Runtime, body: MappingBody, who: str) -> dict[str, Any]:
-    from tripleseat_revel.sync.mappings import save_mapping
-
-    catalogue_ok = (
-        body.establishment is None or body.revel_product in rt.catalogues.get(body.establishment).products
-    )
-    if not catalogue_ok:
+    try:
+        problem = mapping_problem(rt, body.revel_product, body.establishment)
+    except VendorError as exc:
         raise AppError(
-            f"Revel product {body.revel_product} not found in establishment {body.establishment}", 404
-        )
+            f"Revel could not be reached to check product {body.revel_product}: {exc}", 503
+        ) from exc
+    if problem is not None:
+        raise AppError(problem, 404)
     save_mapping(
         rt,
         menu_item_id=body.menu_item_id,
@@ -293,11 +293,7 @@ def _save_mapping(rt: Runtime, body: MappingBody, who: str) -> dict[str, Any]:
         item_name=body.item_name,
         by=who,
     )
-    with rt.db.session() as session:
-        waiting = session.scalars(
-            sa.text("SELECT event_id FROM event_ledger WHERE outcome = 'FAILED_UNMAPPED'")
-        ).all()
-    return {"saved": body.model_dump(), "events_to_retry": list(waiting)}
+    return {"saved": body.model_dump(), "events_to_retry": blocked_by(rt)}
 
 
 @router.post("/mappings", responses={**AUTH_ERRORS, 404: {"model": ErrorBody}})

@@ -13,9 +13,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from tripleseat_revel.inbox.service import Delivery, InboxWriter
+from tripleseat_revel.inbox.service import Accepted, Delivery, InboxWriter
 from tripleseat_revel.integrations.tripleseat.webhooks import (
     MalformedPayload,
+    WebhookPayload,
     header_format,
     parse,
     verify,
@@ -96,68 +97,75 @@ def _log_first_formats(header: str | None, scheme: str | None) -> None:
     },
 )
 async def tripleseat_webhook(request: Request) -> Any:
+    """Verify, store durably (with the sync request, in one transaction), answer."""
     rt: Runtime = request.app.state.runtime
     body = await _read_body(request)
-    keys = _keys(rt)
-    if not keys:
-        raise _reject("not_configured", 503, "TRIPLESEAT_WEBHOOK_SIGNING_KEY is not configured")
-    header = request.headers.get("x-signature")
-    check = verify(
-        body,
-        header,
-        keys,
-        now=time.time(),
-        tolerance_seconds=rt.settings.WEBHOOK_REPLAY_WINDOW_SECONDS,
-    )
-    _log_first_formats(header, check.scheme)
-    if not check.ok:
-        raise _reject(
-            (check.reason or "bad signature").replace(" ", "_"),
-            401,
-            f"invalid signature: {check.reason}",
-        )
+    scheme = _verified_scheme(rt, body, request.headers.get("x-signature"))
     try:
         payload = parse(body)
     except MalformedPayload as exc:
         raise _reject("malformed", 400, str(exc)) from exc
     with correlation() as cid:
-        reason = None
-        if not payload.actionable:
-            reason = f"trigger {payload.trigger} is not an event change"
-        elif payload.event_id is None:
-            reason = "no event id in the payload"
-        accepted = await _writer(request, rt).accept(
-            Delivery(
-                body=body,
-                trigger=payload.trigger,
-                event_id=payload.event_id,
-                actionable=reason is None,
-                reason=reason,
-                scheme=check.scheme,
-                correlation_id=cid,
-            )
-        )
-        result = "duplicate" if accepted.duplicate else ("queued" if reason is None else "not_actionable")
-        WEBHOOKS_RECEIVED.labels(payload.trigger or "none", result).inc()
-        log.info(
-            "webhook.accepted",
-            event_id=payload.event_id,
-            trigger=payload.trigger,
-            result=result,
-            workflow_id=accepted.workflow_id,
-            collapsed=accepted.collapsed,
-        )
-        # The WebhookAck document, rendered directly (as FastAPI would render the model, without
-        # validating our own output on every delivery).
-        return JSONResponse(
-            {
-                "ok": True,
-                "processed": reason is None,
-                "reason": reason,
-                "event_id": payload.event_id,
-                "trigger": payload.trigger,
-                "duplicate": accepted.duplicate,
-                "workflow_id": accepted.workflow_id,
-                "correlation_id": cid,
-            }
-        )
+        delivery = _delivery(body, payload, scheme, cid)
+        accepted = await _writer(request, rt).accept(delivery)
+        return _ack(delivery, accepted)
+
+
+def _verified_scheme(rt: Runtime, body: bytes, header: str | None) -> str | None:
+    """The signature scheme of a delivery signed with one of our keys (else 401/503)."""
+    keys = _keys(rt)
+    if not keys:
+        raise _reject("not_configured", 503, "TRIPLESEAT_WEBHOOK_SIGNING_KEY is not configured")
+    check = verify(
+        body, header, keys, now=time.time(), tolerance_seconds=rt.settings.WEBHOOK_REPLAY_WINDOW_SECONDS
+    )
+    _log_first_formats(header, check.scheme)
+    if not check.ok:
+        reason = check.reason or "bad signature"
+        raise _reject(reason.replace(" ", "_"), 401, f"invalid signature: {check.reason}")
+    return check.scheme
+
+
+def _delivery(body: bytes, payload: WebhookPayload, scheme: str | None, correlation_id: str) -> Delivery:
+    reason = None
+    if not payload.actionable:
+        reason = f"trigger {payload.trigger} is not an event change"
+    elif payload.event_id is None:
+        reason = "no event id in the payload"
+    return Delivery(
+        body=body,
+        trigger=payload.trigger,
+        event_id=payload.event_id,
+        actionable=reason is None,
+        reason=reason,
+        scheme=scheme,
+        correlation_id=correlation_id,
+    )
+
+
+def _ack(delivery: Delivery, accepted: Accepted) -> JSONResponse:
+    queued = "queued" if delivery.actionable else "not_actionable"
+    result = "duplicate" if accepted.duplicate else queued
+    WEBHOOKS_RECEIVED.labels(delivery.trigger or "none", result).inc()
+    log.info(
+        "webhook.accepted",
+        event_id=delivery.event_id,
+        trigger=delivery.trigger,
+        result=result,
+        workflow_id=accepted.workflow_id,
+        collapsed=accepted.collapsed,
+    )
+    # The WebhookAck document, rendered directly (as FastAPI would render the model, without
+    # validating our own output on every delivery).
+    return JSONResponse(
+        {
+            "ok": True,
+            "processed": delivery.actionable,
+            "reason": delivery.reason,
+            "event_id": delivery.event_id,
+            "trigger": delivery.trigger,
+            "duplicate": accepted.duplicate,
+            "workflow_id": accepted.workflow_id,
+            "correlation_id": delivery.correlation_id,
+        }
+    )

@@ -185,17 +185,3 @@ def saved_mappings(rt: Runtime) -> list[ProductMappingRow]:
         rows = list(session.scalars(query))
         session.expunge_all()
     return rows
-
-
-def blocked_by(rt: Runtime, menu_item_id: int) -> list[int]:
-    """Events whose last sync failed on this unmapped menu item."""
-    query = sa.select(EventRecord.event_id, EventRecord.unmapped).where(
-        EventRecord.outcome == "FAILED_UNMAPPED"
-    )
-    with rt.db.session() as session:
-        rows = session.execute(query).all()
-    return sorted(
-        event_id
-        for event_id, unmapped in rows
-        if any(isinstance(u, dict) and u.get("menu_item_id") == menu_item_id for u in unmapped or [])
-    )

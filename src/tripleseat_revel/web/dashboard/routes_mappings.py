@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from tripleseat_revel.kit.http import VendorError
 from tripleseat_revel.sync.context import Runtime
-from tripleseat_revel.sync.mappings import save_mapping, upcoming_unmapped
+from tripleseat_revel.sync.mappings import blocked_by, mapping_problem, save_mapping, upcoming_unmapped
 from tripleseat_revel.sync.matching import CatalogueProduct
 from tripleseat_revel.web.dashboard import queries
 from tripleseat_revel.web.dashboard.actions import queue_syncs
@@ -41,7 +41,7 @@ def _rows(rt: Runtime, days: int) -> list[UnmappedRow]:
     rows = []
     for found in upcoming_unmapped(rt, timedelta(days=days)):
         item = found["menu_item_id"]
-        blocked = set(found["event_ids"]) | set(queries.blocked_by(rt, item) if item else [])
+        blocked = set(found["event_ids"]) | set(blocked_by(rt, item) if item else [])
         rows.append(
             UnmappedRow(
                 item,
@@ -96,22 +96,9 @@ def _chosen(revel_product: str, other_product: str) -> int | None:
     return int(text) if text.isdigit() and 0 < int(text) < 2**53 else None
 
 
-def _check_product(rt: Runtime, establishment: int, product: int | None) -> str | None:
-    """Why `product` cannot be used in `establishment` (None when it can)."""
-    if product is None:
-        return "Choose a suggested product or type a Revel product id."
-    try:
-        found = rt.catalogues.get(establishment).products.get(product)
-    except VendorError as exc:
-        return f"Revel could not be reached to check product {product}: {exc}"
-    if found is None or not found.active:
-        return f"Revel has no active product {product} in establishment {establishment}."
-    return None
-
-
 def _retry_blocked(rt: Runtime, menu_item_id: int, event_ids: list[int], who: str) -> str:
     """Retry the events the item blocked (those listed on the page, and any the ledger knows)."""
-    ids = sorted({i for i in event_ids if i > 0} | set(queries.blocked_by(rt, menu_item_id)))
+    ids = sorted({i for i in event_ids if i > 0} | set(blocked_by(rt, menu_item_id)))
     queue_syncs(rt, ids, who)
     return f" Retrying {len(ids)} blocked event(s): {', '.join(map(str, ids)) or 'none'}."
 
@@ -131,9 +118,16 @@ def mapping_save(
     """Save a menu item -> Revel product mapping (audited; used by the next sync), then retry."""
     rt = runtime_of(request)
     product = _chosen(revel_product, other_product)
-    problem = _check_product(rt, establishment, product)
-    if problem is not None or product is None:
-        return redirect(request, "/mappings", ("error", problem or "No product chosen."))
+    if product is None:
+        return redirect(
+            request, "/mappings", ("error", "Choose a suggested product or type a Revel product id.")
+        )
+    try:
+        problem = mapping_problem(rt, product, establishment)
+    except VendorError as exc:
+        problem = f"Revel could not be reached to check product {product}: {exc}"
+    if problem is not None:
+        return redirect(request, "/mappings", ("error", problem))
     mapping = {"menu_item_id": menu_item_id, "revel_product": product, "establishment": establishment}
     save_mapping(rt, **mapping, item_name=item_name or None, by=actor(who))
     text = f"Saved: {item_name or menu_item_id} is Revel product {product} in establishment {establishment}."
