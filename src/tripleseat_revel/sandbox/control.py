@@ -8,19 +8,18 @@ Vendor-specific control routes (events and webhooks; orders and the write log) l
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from tripleseat_revel.sandbox.clock import Clock
-from tripleseat_revel.sandbox.faults import FaultSettings, RateLimitSettings
+from tripleseat_revel.sandbox.faults import FaultSettings, RateLimitSettings, Vendor
 
 if TYPE_CHECKING:
     from tripleseat_revel.sandbox.world import SandboxWorld
 
-Vendor = Literal["tripleseat", "revel"]
 Changes = Annotated[dict[str, Any], Body()]  # a partial update, merged into the current settings
 
 

@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tripleseat_revel.sandbox.clock import ClockLike
 from tripleseat_revel.sandbox.stats import VendorStats, clean_template
 
+Vendor = Literal["tripleseat", "revel"]
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 CLIENT_CLOSED = 499  # recorded when a client gives up on a hanging request (nginx's code)
 

@@ -17,8 +17,7 @@ from pydantic import BaseModel
 
 from tripleseat_revel.sandbox import catalog
 from tripleseat_revel.sandbox.clock import Clock, ClockLike
-from tripleseat_revel.sandbox.control import Vendor
-from tripleseat_revel.sandbox.faults import FaultSettings, RateLimitSettings, VendorGuard
+from tripleseat_revel.sandbox.faults import FaultSettings, RateLimitSettings, Vendor, VendorGuard
 from tripleseat_revel.sandbox.revel.seed import est_uri, seed_revel
 from tripleseat_revel.sandbox.revel.state import RevelCredentials, RevelSettings, RevelState
 from tripleseat_revel.sandbox.tripleseat.state import (

@@ -1,0 +1,19 @@
+"""The DBOS internals the worker uses were written for one DBOS version: moving the pin means
+re-reading worker/dbos_private.py."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+from dbos import DBOS
+
+from tripleseat_revel.worker import dbos_private
+
+
+def test_the_installed_dbos_is_the_one_the_private_calls_were_written_for() -> None:
+    assert version("dbos") == dbos_private.WRITTEN_FOR
+
+
+def test_the_private_names_still_exist() -> None:
+    assert callable(DBOS._recover_pending_workflows)
+    assert issubclass(dbos_private.MaxStepRetriesExceeded, dbos_private.DBOSException)
