@@ -117,10 +117,15 @@ class ProductMapping(_Strict):
 
 
 class MoneyRules(_Strict):
-    """How TripleSeat billing totals are classified (their names are free text in TripleSeat)."""
+    """How TripleSeat's money is read (docs/money.md). Billing totals are classified by name (free
+    text in TripleSeat): a whole word of `tax_names` makes a tax, else of `gratuity_names` a
+    gratuity, else a service charge. The cross-checks against TripleSeat's own amounts due and
+    event totals can be switched off if an account's figures are known to differ in meaning."""
 
-    tax_names: list[str] = Field(default_factory=lambda: ["tax"])
-    gratuity_names: list[str] = Field(default_factory=lambda: ["gratuity", "tip"])
+    tax_names: list[str] = Field(default_factory=lambda: ["tax", "taxes", "gst", "hst", "pst", "qst", "vat"])
+    gratuity_names: list[str] = Field(default_factory=lambda: ["gratuity", "gratuities", "tip", "tips"])
+    check_amount_due: bool = True
+    check_event_totals: bool = True
 
 
 class LocationsConfig(_Strict):

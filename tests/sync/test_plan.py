@@ -366,12 +366,6 @@ PLAN_CASES = [
         Money("1800.00", tax="157.50", final_total="1957.50", paid="500.00", remaining_due="1457.50"),
     ),
     PlanCase(
-        "money-as-null",
-        money_as_null_event(),
-        (D40,),
-        Money("1800.00", final_total="1800.00", paid="500.00", remaining_due="1300.00"),
-    ),
-    PlanCase(
         "explicit-mapping-wins-over-name",
         event_of(doc(dinner(display_name="House Wine"))),
         (D40,),
@@ -510,6 +504,12 @@ PROBLEM_CASES = [
         ProblemKind.UNMAPPED,
         "1 unmapped item(s): Caesar Salad",
         build_inputs(catalogue=DUPLICATE_CAESAR),
+    ),
+    ProblemCase(
+        "money-as-null: no grand total to check against",
+        money_as_null_event(),
+        ProblemKind.MISSING_DATA,
+        "document 296467 has no financials (grand total) to check against",
     ),
     ProblemCase(
         "no-documents",
@@ -669,13 +669,13 @@ def test_tip_is_a_gratuity() -> None:
 
 
 def test_tax_names_are_configurable() -> None:
-    inputs = build_inputs(money=MoneyRules(tax_names=["vat"]))
-    plan = planned(_billing_named("VAT", tax_rate="20"), inputs)
+    inputs = build_inputs(money=MoneyRules(tax_names=["iva"]))
+    plan = planned(_billing_named("IVA", tax_rate="20"), inputs)
     assert (plan.totals.tax, plan.totals.service_charge) == (Decimal("360.00"), Decimal("0.00"))
 
 
 def test_tax_name_not_configured_is_a_service_charge() -> None:
-    plan = planned(_billing_named("VAT", tax_rate="20"))
+    plan = planned(_billing_named("IVA", tax_rate="20"))
     assert (plan.totals.tax, plan.totals.service_charge) == (Decimal("0.00"), Decimal("360.00"))
 
 

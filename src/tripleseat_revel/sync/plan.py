@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -18,9 +17,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, computed_field
 
 from tripleseat_revel.config import MoneyRules, RevelIds, Rules
-from tripleseat_revel.integrations.tripleseat.schemas import Document, Event, LineItem
-from tripleseat_revel.kit.money import TOTALS_FIELDS, ZERO, cents
+from tripleseat_revel.integrations.tripleseat.schemas import Event, LineItem
+from tripleseat_revel.kit.money import TOTALS_FIELDS, cents
 from tripleseat_revel.sync.matching import Catalogue, Mappings, Suggestion
+from tripleseat_revel.sync.money import EventMoney, MoneyProblem, counted_documents, event_money, line_total
 
 LOCAL_ID_PREFIX = "Triple Seat"
 TEST_LOCAL_ID_PREFIX = "Triple Seat TEST"
@@ -139,12 +139,8 @@ def _resolve(line: LineItem, inputs: PlanInputs) -> tuple[int | None, str, str]:
     return by_name.id, "name", ""
 
 
-def _line_total(line: LineItem) -> Decimal:
-    return line.total_price if line.total_price is not None else cents(line.quantity * line.price)
-
-
 def _plan_line(line: LineItem, inputs: PlanInputs) -> PlannedItem | UnmappedItem:
-    total = _line_total(line)
+    total = line_total(line)
     product_id, matched_by, detail = _resolve(line, inputs)
     name = line.name or f"menu item {line.menu_item_id}"
     if product_id is None:
@@ -165,75 +161,6 @@ def _plan_line(line: LineItem, inputs: PlanInputs) -> PlannedItem | UnmappedItem
     # at the line's total, and the note keeps what TripleSeat said.
     note = f"{quantity.normalize():f} x {line.price:.2f}"
     return PlannedItem(**item, quantity=1, unit_price=total, matched_by=matched_by, note=note)
-
-
-@dataclass
-class _DocMoney:
-    subtotal: Decimal = ZERO
-    discount: Decimal = ZERO
-    service_charge: Decimal = ZERO
-    gratuity: Decimal = ZERO
-    tax: Decimal = ZERO
-    grand_total: Decimal = ZERO
-    paid: Decimal = ZERO
-
-
-_DOC_FIELDS = tuple("grand_total" if f == "final_total" else f for f in TOTALS_FIELDS)
-
-
-def _mentions(text: str, names: list[str]) -> bool:
-    """Whole-word match, so "Taxable Service Charge" is not a tax and "Multiple" holds no "tip"."""
-    return any(re.search(rf"\b{re.escape(name.casefold())}\b", text) for name in names)
-
-
-def _classify(description: str, money: MoneyRules) -> str:
-    text = description.casefold()
-    if _mentions(text, money.tax_names):
-        return "tax"
-    if _mentions(text, money.gratuity_names):
-        return "gratuity"
-    return "service_charge"
-
-
-def _document_money(doc: Document, money: MoneyRules) -> tuple[_DocMoney, str | None]:
-    """The document's figures, and a reason if TripleSeat's own arithmetic does not hold."""
-    result = _DocMoney(subtotal=sum((_line_total(li) for li in doc.line_items), ZERO))
-    fin = doc.financials
-    if fin is not None and fin.discounts_total is not None:
-        result.discount = fin.discounts_total
-    else:
-        result.discount = sum((li.discount or ZERO for li in doc.line_items), ZERO)
-    for billing in doc.billing_totals:
-        kind = _classify(billing.description or "", money)
-        setattr(result, kind, getattr(result, kind) + billing.total_price)
-    computed = result.subtotal - result.discount + result.service_charge + result.gratuity + result.tax
-    result.grand_total = fin.grand_total if fin and fin.grand_total is not None else computed
-    if doc.payment_set is not None:
-        result.paid = sum((p.net_paid for p in doc.payment_set.payments), ZERO)
-    if computed != result.grand_total:
-        return result, (
-            f"document {doc.id}: items {result.subtotal} - discount {result.discount} + charges "
-            f"{result.service_charge + result.gratuity} + tax {result.tax} = {computed}, "
-            f"but TripleSeat's grand total is {result.grand_total}"
-        )
-    return result, None
-
-
-def _totals(docs: list[Document], money: MoneyRules) -> Totals | PlanProblem:
-    parts: list[_DocMoney] = []
-    for doc in docs:
-        figures, problem = _document_money(doc, money)
-        if problem:
-            return PlanProblem(ProblemKind.MONEY_MISMATCH, problem)
-        parts.append(figures)
-    summed = {f: sum((getattr(p, f) for p in parts), ZERO) for f in _DOC_FIELDS}
-    totals = Totals(**summed, final_total=summed.pop("grand_total"))
-    if totals.paid > totals.final_total:
-        return PlanProblem(
-            ProblemKind.MONEY_MISMATCH,
-            f"payments {totals.paid} exceed the grand total {totals.final_total}",
-        )
-    return totals
 
 
 def _customer(event: Event, skipped: tuple[UnmappedItem, ...]) -> tuple[str, str]:
@@ -267,10 +194,20 @@ def fingerprint_of(plan: OrderPlan) -> str:
     return hashlib.sha256(encoded).hexdigest()
 
 
+def _money(event: Event, money: MoneyRules) -> EventMoney | PlanProblem:
+    try:
+        return event_money(event, money)
+    except MoneyProblem as exc:
+        kind = ProblemKind.MISSING_DATA if exc.missing else ProblemKind.MONEY_MISMATCH
+        return PlanProblem(kind, exc.reason)
+
+
 def plan_order(event: Event, inputs: PlanInputs) -> OrderPlan | PlanProblem:
     """The desired Revel order for `event`, or the problem that prevents one."""
-    docs = event.live_documents
-    lines = [li for doc in docs for li in doc.line_items]
+    try:
+        lines = [li for doc in counted_documents(event.live_documents) for li in doc.line_items]
+    except MoneyProblem as exc:
+        return PlanProblem(ProblemKind.MONEY_MISMATCH, exc.reason)
     if not lines:
         return PlanProblem(ProblemKind.MISSING_DATA, "the event has no line items (no document with a menu?)")
     planned = [_plan_line(li, inputs) for li in lines]
@@ -279,9 +216,10 @@ def plan_order(event: Event, inputs: PlanInputs) -> OrderPlan | PlanProblem:
     if unmapped and (inputs.rules.unmapped == "block" or not items):
         names = ", ".join(u.name for u in unmapped)
         return PlanProblem(ProblemKind.UNMAPPED, f"{len(unmapped)} unmapped item(s): {names}", unmapped)
-    totals = _totals(docs, inputs.money)
-    if isinstance(totals, PlanProblem):
-        return totals
+    money = _money(event, inputs.money)
+    if isinstance(money, PlanProblem):
+        return money
+    totals = Totals(**{f: getattr(money, f) for f in TOTALS_FIELDS})
     call_name, notes = _customer(event, unmapped)
     start = event.start_local
     plan = OrderPlan(

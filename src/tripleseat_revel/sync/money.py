@@ -1,0 +1,198 @@
+"""An event's money (pure): TripleSeat's figures, checked against themselves before anything is
+planned. docs/money.md says where each amount lands in Revel and why a document is refused.
+
+Checks, each a refusal rather than an order with money known to be wrong:
+- a document with lines but no financials (grand total) is missing data: nothing to check against;
+- per document: lines - discount + charges + tax = its grand total; its `amount_due` (financials
+  and payment set, when given) = grand total - what was paid on it;
+- per event: its `grand_total` and `amount_due` (when given) agree with the documents' sums;
+- payments never exceed the total;
+- two documents that carry the same line items (a BEO and its invoice) count once; two that share
+  only some lines cannot be added up, and are refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from tripleseat_revel.config import MoneyRules
+from tripleseat_revel.integrations.tripleseat.schemas import Document, Event, LineItem, Payment
+from tripleseat_revel.kit.money import ZERO, cents
+
+
+class MoneyProblem(Exception):
+    """TripleSeat's figures cannot be turned into an order: `missing` data, or they disagree."""
+
+    def __init__(self, reason: str, *, missing: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.missing = missing
+
+
+@dataclass(frozen=True)
+class EventMoney:
+    """The event's money as TripleSeat states it, summed over the documents that count."""
+
+    documents: tuple[Document, ...]  # the live documents that count (copies left out)
+    subtotal: Decimal
+    discount: Decimal
+    service_charge: Decimal
+    gratuity: Decimal
+    tax: Decimal
+    final_total: Decimal
+    paid: Decimal
+
+    @property
+    def lines(self) -> list[LineItem]:
+        return [li for doc in self.documents for li in doc.line_items]
+
+
+def _mentions(text: str, names: list[str]) -> bool:
+    """Whole-word match, so "Taxable Service Charge" is not a tax and "Multiple" holds no "tip"."""
+    return any(re.search(rf"\b{re.escape(name.casefold())}\b", text) for name in names)
+
+
+def classify(description: str, money: MoneyRules) -> str:
+    """tax | gratuity | service_charge, for a billing line's free-text name."""
+    text = description.casefold()
+    if _mentions(text, money.tax_names):
+        return "tax"
+    if _mentions(text, money.gratuity_names):
+        return "gratuity"
+    return "service_charge"
+
+
+def line_total(line: LineItem) -> Decimal:
+    return line.total_price if line.total_price is not None else cents(line.quantity * line.price)
+
+
+def _paid(payments: Iterable[Payment]) -> Decimal:
+    return sum((p.net_paid for p in payments), ZERO)
+
+
+@dataclass
+class _Figures:
+    subtotal: Decimal = ZERO
+    discount: Decimal = ZERO
+    service_charge: Decimal = ZERO
+    gratuity: Decimal = ZERO
+    tax: Decimal = ZERO
+    grand_total: Decimal = ZERO
+
+
+def _document_figures(doc: Document, money: MoneyRules) -> _Figures:
+    """One document's figures, checked against its own grand total and amounts due."""
+    fin = doc.financials
+    if fin is None or fin.grand_total is None:
+        raise MoneyProblem(
+            f"document {doc.id} has no financials (grand total) to check against", missing=True
+        )
+    figures = _Figures(
+        subtotal=sum((line_total(li) for li in doc.line_items), ZERO), grand_total=fin.grand_total
+    )
+    if fin.discounts_total is not None:
+        figures.discount = fin.discounts_total
+    else:
+        figures.discount = sum((li.discount or ZERO for li in doc.line_items), ZERO)
+    for billing in doc.billing_totals:
+        kind = classify(billing.description or "", money)
+        setattr(figures, kind, getattr(figures, kind) + billing.total_price)
+    computed = figures.subtotal - figures.discount + figures.service_charge + figures.gratuity + figures.tax
+    if computed != figures.grand_total:
+        raise MoneyProblem(
+            f"document {doc.id}: items {figures.subtotal} - discount {figures.discount} + charges "
+            f"{figures.service_charge + figures.gratuity} + tax {figures.tax} = {computed}, "
+            f"but TripleSeat's grand total is {figures.grand_total}"
+        )
+    if money.check_amount_due:
+        _check_amount_due(doc, figures.grand_total)
+    return figures
+
+
+def _check_amount_due(doc: Document, grand_total: Decimal) -> None:
+    payments = doc.payment_set.payments if doc.payment_set is not None else []
+    due = grand_total - _paid(payments)
+    stated = [
+        ("financials", doc.financials.amount_due if doc.financials else None),
+        ("payment set", doc.payment_set.amount_due if doc.payment_set else None),
+    ]
+    for where, amount in stated:
+        if amount is not None and amount != due:
+            raise MoneyProblem(
+                f"document {doc.id}: TripleSeat's amount due ({where}) is {amount}, but its grand "
+                f"total {grand_total} less {grand_total - due} paid is {due}"
+            )
+
+
+def counted_documents(docs: list[Document]) -> list[Document]:
+    """The documents whose lines and money count: a document that repeats every line of an earlier
+    one (same line ids) is a copy and is left out; one that shares only some is refused."""
+    counted: list[Document] = []
+    owner: dict[int, Document] = {}
+    for doc in docs:
+        ids = {li.id for li in doc.line_items if li.id is not None}
+        shared = ids & owner.keys()
+        if shared and shared == ids and len(ids) == len(doc.line_items):
+            continue
+        if shared:
+            other = owner[min(shared)]
+            raise MoneyProblem(
+                f"documents {other.id} and {doc.id} share line items {sorted(shared)} but are not "
+                "copies of each other: their money cannot be added up"
+            )
+        counted.append(doc)
+        owner.update({i: doc for i in ids})
+    return counted
+
+
+def _unique_payments(docs: list[Document]) -> list[Payment]:
+    seen: set[int] = set()
+    unique: list[Payment] = []
+    for payment in (p for doc in docs if doc.payment_set for p in doc.payment_set.payments):
+        if payment.id is not None and payment.id in seen:
+            continue
+        if payment.id is not None:
+            seen.add(payment.id)
+        unique.append(payment)
+    return unique
+
+
+def _check_event(event: Event, total: Decimal, paid: Decimal, money: MoneyRules) -> None:
+    if paid > total:
+        raise MoneyProblem(f"payments {paid} exceed the grand total {total}")
+    if not money.check_event_totals:
+        return
+    if event.grand_total is not None and event.grand_total != total:
+        raise MoneyProblem(
+            f"the event's grand total is {event.grand_total}, but its documents add up to {total}"
+        )
+    if event.amount_due is not None and event.amount_due != total - paid:
+        raise MoneyProblem(
+            f"the event's amount due is {event.amount_due}, but its total {total} less {paid} paid "
+            f"is {total - paid}"
+        )
+
+
+def event_money(event: Event, money: MoneyRules) -> EventMoney:
+    """The event's checked money (raises MoneyProblem)."""
+    docs = counted_documents(event.live_documents)
+    relevant = [
+        d for d in docs if d.line_items or d.billing_totals or (d.payment_set and d.payment_set.payments)
+    ]
+    parts = [_document_figures(doc, money) for doc in relevant]
+    paid = _paid(_unique_payments(relevant))
+    total = sum((p.grand_total for p in parts), ZERO)
+    _check_event(event, total, paid, money)
+    return EventMoney(
+        documents=tuple(docs),
+        subtotal=sum((p.subtotal for p in parts), ZERO),
+        discount=sum((p.discount for p in parts), ZERO),
+        service_charge=sum((p.service_charge for p in parts), ZERO),
+        gratuity=sum((p.gratuity for p in parts), ZERO),
+        tax=sum((p.tax for p in parts), ZERO),
+        final_total=total,
+        paid=paid,
+    )

@@ -1,0 +1,167 @@
+"""TripleSeat's own figures are cross-checked, and billing names are classified as docs/money.md
+says (issue 11, findings 4 and 5)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from tests.fixtures.factories import build_document, build_event, build_inputs, build_line_item, build_payment
+from tripleseat_revel.config import MoneyRules
+from tripleseat_revel.integrations.tripleseat.schemas import Event
+from tripleseat_revel.sync.money import classify
+from tripleseat_revel.sync.plan import OrderPlan, PlanProblem, ProblemKind, plan_order
+
+
+def _event(*docs: dict[str, Any], **fields: Any) -> Event:
+    payload = build_event(documents=list(docs))
+    payload.update(fields)
+    return Event.model_validate(payload)
+
+
+def _plan(event: Event) -> OrderPlan | PlanProblem:
+    return plan_order(event, build_inputs())
+
+
+def _line(id: int = 1, quantity: str = "10.0", price: str = "12.0") -> dict[str, Any]:
+    return build_line_item(id=id, quantity=quantity, price=price)
+
+
+# ---- cross-checks against TripleSeat's own figures ------------------------------------------------
+
+
+def test_a_document_whose_amount_due_disagrees_with_its_total_and_payments_is_refused() -> None:
+    document = build_document(lines=[_line()], payments=[build_payment(amount="50.0")])
+    document["financials"]["amount_due"] = "120.00"  # 120 - 50 paid is 70, not 120
+
+    result = _plan(_event(document))
+
+    assert isinstance(result, PlanProblem) and result.kind is ProblemKind.MONEY_MISMATCH
+    assert "amount due" in result.reason and "120.00" in result.reason and "70.00" in result.reason
+
+
+def test_a_payment_set_whose_amount_due_disagrees_is_refused() -> None:
+    document = build_document(lines=[_line()], payments=[build_payment(amount="50.0")])
+    document["payment_set"]["amount_due"] = "0.00"
+
+    result = _plan(_event(document))
+
+    assert isinstance(result, PlanProblem) and result.kind is ProblemKind.MONEY_MISMATCH
+
+
+def test_the_events_grand_total_must_equal_its_documents() -> None:
+    result = _plan(_event(build_document(lines=[_line()]), grand_total="999.00"))
+
+    assert isinstance(result, PlanProblem) and result.kind is ProblemKind.MONEY_MISMATCH
+    assert "999.00" in result.reason and "120.00" in result.reason
+
+
+def test_the_events_amount_due_must_equal_total_less_paid() -> None:
+    document = build_document(lines=[_line()], payments=[build_payment(amount="20.0")])
+
+    result = _plan(_event(document, grand_total="120.00", amount_due="120.00"))
+
+    assert isinstance(result, PlanProblem) and result.kind is ProblemKind.MONEY_MISMATCH
+
+
+def test_matching_event_figures_pass() -> None:
+    document = build_document(lines=[_line()], payments=[build_payment(amount="20.0")])
+
+    result = _plan(_event(document, grand_total="120.00", amount_due="100.00"))
+
+    assert isinstance(result, OrderPlan)
+    assert (result.totals.final_total, result.totals.paid) == (Decimal("120.00"), Decimal("20.00"))
+
+
+def test_a_document_without_financials_is_missing_data() -> None:
+    document = build_document(lines=[_line()])
+    del document["financials"]
+
+    result = _plan(_event(document))
+
+    assert isinstance(result, PlanProblem) and result.kind is ProblemKind.MISSING_DATA
+    assert str(document["id"]) in result.reason
+
+
+def test_a_document_whose_grand_total_is_null_is_missing_data() -> None:
+    document = build_document(lines=[_line()])
+    document["financials"]["grand_total"] = None
+
+    result = _plan(_event(document))
+
+    assert isinstance(result, PlanProblem) and result.kind is ProblemKind.MISSING_DATA
+
+
+def test_two_documents_carrying_the_same_lines_and_payments_count_them_once() -> None:
+    beo = build_document(
+        id=1, lines=[_line(1), _line(2, "5.0", "10.0")], payments=[build_payment(amount="50.0")]
+    )
+    invoice = build_document(
+        id=2, lines=[_line(1), _line(2, "5.0", "10.0")], payments=[build_payment(amount="50.0")]
+    )
+
+    result = _plan(_event(beo, invoice))
+
+    assert isinstance(result, OrderPlan)
+    assert [(i.quantity, i.unit_price) for i in result.items] == [
+        (10, Decimal("12.00")),
+        (5, Decimal("10.00")),
+    ]
+    assert (result.totals.subtotal, result.totals.final_total, result.totals.paid) == (
+        Decimal("170.00"),
+        Decimal("170.00"),
+        Decimal("50.00"),
+    )
+
+
+def test_documents_sharing_only_some_lines_are_refused() -> None:
+    one = build_document(id=1, lines=[_line(1), _line(2)])
+    two = build_document(id=2, lines=[_line(2), _line(3)])
+
+    result = _plan(_event(one, two))
+
+    assert isinstance(result, PlanProblem) and result.kind is ProblemKind.MONEY_MISMATCH
+    assert "share" in result.reason
+
+
+def test_distinct_documents_still_add_up() -> None:
+    food = build_document(id=1, lines=[_line(1)])
+    bar = build_document(id=2, lines=[_line(2, "5.0", "10.0")], payments=[build_payment(amount="50.0", id=9)])
+
+    result = _plan(_event(food, bar))
+
+    assert isinstance(result, OrderPlan)
+    assert (result.totals.final_total, result.totals.paid) == (Decimal("170.00"), Decimal("50.00"))
+
+
+# ---- classifying billing names (docs/money.md) -------------------------------------------------------
+
+CLASSES = [
+    ("Sales Tax", "tax"),
+    ("Tax", "tax"),
+    ("Taxes", "tax"),
+    ("State Taxes", "tax"),
+    ("City tax 2%", "tax"),
+    ("GST", "tax"),
+    ("HST (13%)", "tax"),
+    ("PST", "tax"),
+    ("VAT", "tax"),
+    ("Gratuity", "gratuity"),
+    ("Gratuities", "gratuity"),
+    ("Tip", "gratuity"),
+    ("Tips", "gratuity"),
+    ("Staff tips", "gratuity"),
+    ("Service Charge", "service_charge"),
+    ("Taxable Service Charge", "service_charge"),
+    ("Admin Fee", "service_charge"),
+    ("Delivery Fee", "service_charge"),
+    ("Multiple Stations Fee", "service_charge"),
+    ("Syntax Surcharge", "service_charge"),
+]
+
+
+@pytest.mark.parametrize(("description", "kind"), CLASSES)
+def test_billing_names_are_classified_with_the_default_names(description: str, kind: str) -> None:
+    assert classify(description, MoneyRules()) == kind
