@@ -242,6 +242,11 @@ class Settings(BaseSettings):
     # its own lookup. Revel's docs do not say that filter exists; an answer that is refused or
     # looks unfiltered is discarded (each sync then looks up alone), so this is safe either way.
     REVEL_BATCH_LOOKUP: bool = True
+    # What this Revel does where its documentation is silent (docs/reliability.md, "Revel's
+    # behaviour"; `doctor --probe` tests each on a test establishment):
+    REVEL_ITEM_DELETE: bool = True  # an OrderItem can be deleted (amends remove lines that way)
+    REVEL_REFUNDS: bool = False  # write a refund as a negative Payment (else: drift, refund at the POS)
+    REVEL_DISCOUNTS_STACK: bool = False  # a second discount PATCH adds to the first (then: drift)
 
     # State, files, web
     DATABASE_URL: str = "sqlite:///./var/tripleseat-revel.db"

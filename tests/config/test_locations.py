@@ -86,7 +86,10 @@ def test_minimal_form_default_rules(tmp_path: Path) -> None:
 
 def test_minimal_form_default_money_names(tmp_path: Path) -> None:
     money = load(tmp_path, MINIMAL_LOCATIONS_TOML).money
-    assert (money.tax_names, money.gratuity_names) == (["tax"], ["gratuity", "tip"])
+    assert (money.tax_names, money.gratuity_names) == (
+        ["tax", "taxes", "gst", "hst", "pst", "qst", "vat"],
+        ["gratuity", "gratuities", "tip", "tips"],
+    )
 
 
 def test_minimal_form_equals_the_factory(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ from tripleseat_revel.sync.decide import (
     decide,
     material_fingerprint,
 )
-from tripleseat_revel.sync.outcomes import Outcome
+from tripleseat_revel.sync.outcomes import EventState, Outcome
 
 
 def utc(text: str) -> datetime:
@@ -39,10 +39,11 @@ def utc(text: str) -> datetime:
 NOW = utc("2026-06-15T19:00:00")  # noon PDT on the event's day
 SEEN = material_fingerprint(build_event_model())  # the event as it was when injected
 INJECTED = LedgerView(
-    injected=True,
+    state=EventState.VERIFIED,
     local_id="Triple Seat 55521609",
     ts_fingerprint=SEEN,
-    injected_fingerprint="f" * 64,
+    verified_fingerprint="f" * 64,
+    verified_ts_fingerprint=SEEN,
     revel_order_id=777,
 )
 
@@ -240,7 +241,7 @@ def test_lost_after_injection_is_drift() -> None:
     assert (decision.action, decision.outcome, decision.reason) == (
         Action.CANCELLED,
         Outcome.DRIFT,
-        "status changed to LOST after the order was injected",
+        "status changed to LOST after the order was made",
     )
 
 
@@ -323,7 +324,7 @@ def test_injected_and_changed_after_the_day_is_still_compared() -> None:
 
 
 def test_injected_without_recorded_fingerprint_is_planned_again() -> None:
-    ledger = LedgerView(injected=True, local_id="Triple Seat 55521609", revel_order_id=777)
+    ledger = LedgerView(state=EventState.VERIFIED, local_id="Triple Seat 55521609", revel_order_id=777)
     assert decide_for(build_event_model(), ledger=ledger).action is Action.PLAN
 
 
@@ -331,14 +332,41 @@ def test_injected_drifted_and_unchanged_stays_drift() -> None:
     # The drift run recorded the changed event's fingerprint; nothing changed since.
     changed = build_event_model(guest_count=45)
     ledger = LedgerView(
-        injected=True,
+        state=EventState.DRIFT,
         local_id="Triple Seat 55521609",
         ts_fingerprint=material_fingerprint(changed),
-        injected_fingerprint="f" * 64,
+        verified_fingerprint="f" * 64,
+        verified_ts_fingerprint=SEEN,
         revel_order_id=777,
-        drifted=True,
     )
     assert decide_for(changed, ledger=ledger).outcome is Outcome.DRIFT
+
+
+@pytest.mark.parametrize("state", [EventState.FAILED, EventState.WRITING])
+def test_an_order_that_failed_after_injection_is_planned_again_even_unchanged(state: EventState) -> None:
+    # Issue 11, finding 1: the failed run stored the event's fingerprint; that is no "unchanged".
+    changed = build_event_model(guest_count=45)
+    ledger = LedgerView(
+        state=state,
+        local_id="Triple Seat 55521609",
+        ts_fingerprint=material_fingerprint(changed),
+        verified_fingerprint="f" * 64,
+        verified_ts_fingerprint=SEEN,
+        revel_order_id=777,
+    )
+    assert decide_for(changed, ledger=ledger).action is Action.PLAN
+
+
+def test_a_resolved_event_stays_resolved_until_it_changes() -> None:
+    changed = build_event_model(guest_count=45)
+    ledger = LedgerView(
+        state=EventState.RESOLVED,
+        local_id="Triple Seat 55521609",
+        ts_fingerprint=material_fingerprint(changed),
+        revel_order_id=777,
+    )
+    assert decide_for(changed, ledger=ledger).outcome is Outcome.RESOLVED
+    assert decide_for(build_event_model(guest_count=50), ledger=ledger).action is Action.PLAN
 
 
 # ---- the time gate -------------------------------------------------------------------------------

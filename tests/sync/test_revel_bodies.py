@@ -261,13 +261,15 @@ def test_final_patch_money_is_two_decimal_strings() -> None:
     }
 
 
-def test_final_patch_without_discount_sends_zero_and_no_discount_record() -> None:
+def test_final_patch_that_removes_the_discount_clears_the_discount_record() -> None:
     body = final_patch(PLAN)
-    assert (body["discount_amount"], "discount" in body, "discounted_by" in body) == (
-        "0.00",
-        False,
-        False,
-    )
+    assert (body["discount_amount"], body["discount_rule_amount"], body["discount"]) == ("0.00", "0.00", None)
+    assert "discounted_by" not in body
+
+
+def test_final_patch_that_keeps_the_discount_leaves_it_out() -> None:
+    body = final_patch(make_plan(discount="215.0"), set_discount=False)
+    assert not {"discount", "discount_amount", "discount_rule_amount", "discounted_by"} & set(body)
 
 
 def test_final_patch_with_discount_uses_the_open_discount_record() -> None:

@@ -88,13 +88,13 @@ def _table(rt: Runtime, orders: dict[str, dict[str, Any]]) -> tuple[Table, dict[
             outcome = r.outcome or "-"
             counts[outcome] = counts.get(outcome, 0) + 1
             order = orders.get(r.local_id or f"Triple Seat {r.event_id}")
-            ts_total = (r.injected_plan or r.plan or {}).get("totals", {}).get("final_total")
+            ts_total = (r.verified_plan or r.plan or {}).get("totals", {}).get("final_total")
             money = ""
             if order is not None:
                 revel_total = f"{float(order.get('final_total') or 0):.2f}"
                 mark = "[green]ok[/]" if ts_total == revel_total else "[red]MISMATCH[/]"
                 money = f"{ts_total} = {revel_total} {mark}"
-            style = BUCKET_STYLE.get("injected" if r.state == "injected" else r.state, "")
+            style = BUCKET_STYLE.get("injected" if r.state == "verified" else r.state, "")
             table.add_row(
                 str(r.event_id),
                 (r.name or "")[:28],

@@ -1,4 +1,6 @@
-"""Emails sent, keyed by (event, kind, content): one email per outcome change, never a storm."""
+"""Emails, keyed by (event, kind, content): one email per outcome change, never a storm. An
+outbox: an email is stored with its message before it is sent, and one whose send failed is sent
+again later (status `pending` with `next_attempt_at`) until it goes out."""
 
 from __future__ import annotations
 
@@ -20,4 +22,8 @@ class EmailLog(Base):
     recipients: Mapped[str] = mapped_column(sa.Text, default="")
     transport: Mapped[str] = mapped_column(sa.String(20))
     error: Mapped[str | None] = mapped_column(sa.Text)
-    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)  # stored at; when sent once `sent`
+    status: Mapped[str] = mapped_column(sa.String(10), default="sent", index=True)  # pending | sent
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None]
+    message: Mapped[str | None] = mapped_column(sa.Text)  # the MIME message, kept until it is sent

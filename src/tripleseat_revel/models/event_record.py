@@ -26,20 +26,31 @@ class EventRecord(Base):
     location_name: Mapped[str | None] = mapped_column(sa.String(200))
     establishment_id: Mapped[int | None] = mapped_column(sa.BigInteger)
 
-    # Our view: coarse state for the dashboard, the last outcome and its reason.
+    # Our view: the event's state (sync/states.py: EventState), the last outcome and its reason.
     state: Mapped[str] = mapped_column(sa.String(20), default="pending", index=True)
     outcome: Mapped[str | None] = mapped_column(sa.String(40))
     reason: Mapped[str | None] = mapped_column(sa.Text)
 
+    # The event's Revel order: its identity, and where and for which day it was made.
     local_id: Mapped[str | None] = mapped_column(sa.String(80))
     revel_order_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+    order_establishment: Mapped[int | None] = mapped_column(sa.BigInteger)
+    order_date: Mapped[str | None] = mapped_column(sa.String(10))
+    # The last plan computed, and the last plan Revel was verified (from its answers) to hold,
+    # with the TripleSeat state it came from. A write to the order clears the verified plan.
     plan_fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
     plan: Mapped[dict[str, Any] | None]
-    injected_fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
-    injected_plan: Mapped[dict[str, Any] | None]
-    injected_at: Mapped[datetime | None]
+    verified_fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
+    verified_plan: Mapped[dict[str, Any] | None]
+    verified_ts_fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
+    verified_at: Mapped[datetime | None]
     drift: Mapped[dict[str, Any] | None]
     unmapped: Mapped[list[Any] | None]
+    # The open alert (an email_log key) of a drift or failure, and how an operator resolved one.
+    alert_key: Mapped[str | None] = mapped_column(sa.String(160))
+    resolved_by: Mapped[str | None] = mapped_column(sa.String(100))
+    resolved_at: Mapped[datetime | None]
+    resolution: Mapped[str | None] = mapped_column(sa.Text)
 
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)

@@ -18,12 +18,14 @@ from tripleseat_revel.notify.emails import dashboard_link, nice_date, render
 from tripleseat_revel.notify.service import Email, Notifier
 
 STATE_LABELS = {
-    "injected": "On the POS",
+    "verified": "On the POS",
     "waiting": "Waiting for its day",
+    "writing": "Being written",
     "skipped": "Skipped",
     "failed": "FAILED",
-    "drift": "Changed after injection",
+    "drift": "Differs from TripleSeat",
     "missed": "MISSED",
+    "resolved": "Resolved by hand",
     "dry_run": "Dry run: would inject",
     "pending": "Pending",
 }
@@ -84,7 +86,7 @@ def collect(db: Database, day: date) -> Digest:
 
 
 def compose_digest(digest: Digest, *, public_url: str | None = None) -> Email:
-    injected, needs = digest.counts["injected"], len(digest.attention)
+    injected, needs = digest.counts["verified"], len(digest.attention)
     subject = (
         f"Daily summary {nice_date(digest.day.isoformat())}: {injected} of "
         f"{len(digest.events)} events on the POS, {needs} need attention"

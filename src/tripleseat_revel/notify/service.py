@@ -1,9 +1,18 @@
-"""Notifications: one email per outcome change (a unique key in `email_log`), never a storm."""
+"""Notifications: one email per outcome change (a unique key in `email_log`), sent at least once.
+
+`email_log` is an outbox: an email is stored with its whole message before it is sent, and marked
+sent after. One whose send failed (the transport was down, say) stays `pending` and is sent again
+by `drain` (the janitor runs it every minute) with a growing pause, until it goes out. A crash
+between the send and the mark can send it twice; nothing can make it lost.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email import message_from_string, policy
 from email.message import EmailMessage
 
 import sqlalchemy as sa
@@ -21,6 +30,15 @@ from tripleseat_revel.notify.transports import (
 )
 
 log = get_logger(__name__)
+RETRY_FIRST = timedelta(minutes=1)
+RETRY_MAX = timedelta(hours=1)
+DRAIN_BATCH = 50
+_LINE_BREAKS = re.compile(r"[\r\n\t\v\f\u2028\u2029]+")
+
+
+def header_text(value: str) -> str:
+    """A header value from free text (an event name may carry a line break): one line."""
+    return _LINE_BREAKS.sub(" ", value).strip()
 
 
 @dataclass(frozen=True)
@@ -46,6 +64,15 @@ def transport_from_settings(settings: Settings) -> Transport:
     return FileOutbox(settings.OUTBOX_DIR)
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _backoff(attempts: int) -> timedelta:
+    pause: timedelta = RETRY_FIRST * (2 ** max(0, attempts - 1))
+    return min(pause, RETRY_MAX)
+
+
 class Notifier:
     def __init__(self, db: Database, transport: Transport, *, sender: str, recipients: list[str]) -> None:
         self.db = db
@@ -53,8 +80,19 @@ class Notifier:
         self.sender = sender
         self.recipients = recipients
 
-    def _claim(self, email: Email) -> bool:
-        """Reserve the email's key; False if it was already sent (or is being sent)."""
+    def message(self, email: Email) -> EmailMessage:
+        """The MIME message: plain text, with the HTML version as an alternative."""
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = ", ".join(self.recipients) or self.sender
+        message["Subject"] = header_text(email.subject)
+        message.set_content(email.text)
+        if email.html:
+            message.add_alternative(email.html, subtype="html")
+        return message
+
+    def _store(self, email: Email) -> bool:
+        """Put the email in the outbox; False if its key is there already (sent, or on its way)."""
         try:
             with self.db.session() as session:
                 session.add(
@@ -62,48 +100,100 @@ class Notifier:
                         key=email.key,
                         event_id=email.event_id,
                         kind=email.kind,
-                        subject=email.subject[:300],
+                        subject=header_text(email.subject)[:300],
                         recipients=", ".join(self.recipients),
                         transport=self.transport.name,
+                        status="pending",
+                        attempts=0,
+                        next_attempt_at=_now(),
+                        message=self.message(email).as_string(),
                     )
                 )
             return True
         except sa.exc.IntegrityError:
             return False
 
-    def message(self, email: Email) -> EmailMessage:
-        """The MIME message: plain text, with the HTML version as an alternative."""
-        message = EmailMessage()
-        message["From"] = self.sender
-        message["To"] = ", ".join(self.recipients) or self.sender
-        message["Subject"] = email.subject
-        message.set_content(email.text)
-        if email.html:
-            message.add_alternative(email.html, subtype="html")
-        return message
-
-    def _failed(self, email: Email, exc: Exception) -> None:
-        EMAILS.labels(email.kind, "failed").inc()
-        log.error("email.failed", kind=email.kind, event_id=email.event_id, error=str(exc)[:200])
-        with self.db.session() as session:
-            session.execute(sa.update(EmailLog).where(EmailLog.key == email.key).values(error=str(exc)[:500]))
-
     def send(self, email: Email) -> bool:
-        """Send unless an email with the same key went out already. True if sent now."""
-        if not self._claim(email):
+        """Store the email (unless an email with the same key was stored before) and try to send it
+        now. True if it went out now; a failed send is retried by `drain`."""
+        if not self._store(email):
             EMAILS.labels(email.kind, "duplicate").inc()
             return False
-        try:
-            self.transport.send(self.message(email))
-        except Exception as exc:
-            self._failed(email, exc)
+        return self._attempt(email.key)
+
+    def _claim(self, key: str, now: datetime | None = None) -> EmailLog | None:
+        """Take a due pending email for one attempt (another process's claim makes this one None)."""
+        now = now or _now()
+        with self.db.session() as session:
+            claimed = session.execute(
+                sa.update(EmailLog)
+                .where(EmailLog.key == key, EmailLog.status == "pending", EmailLog.next_attempt_at <= now)
+                .values(attempts=EmailLog.attempts + 1, next_attempt_at=now + timedelta(minutes=5))
+            )
+            if not claimed.rowcount:  # type: ignore[attr-defined]
+                return None
+            row = session.get(EmailLog, key)
+            if row is not None:
+                session.expunge(row)
+            return row
+
+    def _attempt(self, key: str, now: datetime | None = None) -> bool:
+        row = self._claim(key, now)
+        if row is None or row.message is None:
             return False
-        EMAILS.labels(email.kind, "sent").inc()
+        message = message_from_string(row.message, _class=EmailMessage, policy=policy.default)
+        try:
+            self.transport.send(message)
+        except Exception as exc:
+            self._failed(row, exc)
+            return False
+        with self.db.session() as session:
+            session.execute(
+                sa.update(EmailLog)
+                .where(EmailLog.key == key)
+                .values(status="sent", sent_at=_now(), error=None, next_attempt_at=None, message=None)
+            )
+        EMAILS.labels(row.kind, "sent").inc()
         log.info(
             "email.sent",
-            kind=email.kind,
-            event_id=email.event_id,
+            kind=row.kind,
+            event_id=row.event_id,
             transport=self.transport.name,
-            subject=email.subject,
+            subject=row.subject,
         )
         return True
+
+    def _failed(self, row: EmailLog, exc: Exception) -> None:
+        EMAILS.labels(row.kind, "failed").inc()
+        retry = _now() + _backoff(row.attempts)
+        log.error(
+            "email.failed",
+            kind=row.kind,
+            event_id=row.event_id,
+            error=type(exc).__name__,
+            retry_at=retry.isoformat(),
+        )
+        with self.db.session() as session:
+            session.execute(
+                sa.update(EmailLog)
+                .where(EmailLog.key == row.key)
+                .values(error=f"{type(exc).__name__}: {exc}"[:500], next_attempt_at=retry)
+            )
+
+    def drain(self, limit: int = DRAIN_BATCH, *, now: datetime | None = None) -> int:
+        """Send the pending emails due by `now` (oldest first). Returns how many went out."""
+        now = now or _now()
+        with self.db.session() as session:
+            due = list(
+                session.scalars(
+                    sa.select(EmailLog.key)
+                    .where(EmailLog.status == "pending", EmailLog.next_attempt_at <= now)
+                    .order_by(EmailLog.sent_at)
+                    .limit(limit)
+                )
+            )
+        return sum(self._attempt(key, now) for key in due)
+
+    def pending(self) -> int:
+        with self.db.session() as session:
+            return int(session.scalar(sa.select(sa.func.count()).where(EmailLog.status == "pending")) or 0)

@@ -117,7 +117,9 @@ class SandboxWorld:
         self._populate()
 
     def _legacy_order(self) -> None:
-        """The order the replaced system made for yesterday's event (found by local_id)."""
+        """The order the replaced system made for yesterday's event (found by local_id), made as it
+        made them: its lines, a "discount" of items subtotal - invoice total, and a payment of the
+        grand total whatever was paid (replaced-system.md), so the order reads as paid in full."""
         ev = self.tripleseat.events.get(LEGACY_EVENT)
         location = self.tripleseat.locations.get(ev.location_id) if ev else None
         if ev is None or location is None or not ev.documents:
@@ -136,9 +138,20 @@ class SandboxWorld:
                 "dining_option": 113,
                 "web_order": True,
                 "subtotal": float(doc.subtotal),
+                "discount_amount": max(0.0, float(doc.subtotal - doc.grand_total)),
                 "final_total": float(doc.grand_total),
-                "remaining_due": float(doc.amount_due),
+                "remaining_due": 0.0,
                 "printed": True,
+            },
+        )
+        self.revel.insert(
+            "Payment",
+            {
+                "order": order["resource_uri"],
+                "amount": float(doc.grand_total),
+                "payment_type": 236,
+                "establishment": est_uri(est),
+                "created_by": "/enterprise/User/1/",
             },
         )
         for line in doc.line_items:

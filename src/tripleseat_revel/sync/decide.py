@@ -1,7 +1,9 @@
 """What to do with an event (pure): skip it, fail it, or plan its order.
 
 Runs before the planner. The order of checks is the business rule: deleted, location, status,
-already injected (unchanged), then the time gate.
+the event's order (verified and unchanged, drift or resolved and unchanged), then the time gate.
+An event whose order exists is always planned once it changes, whatever the gate says: its order
+must follow it or be reported, never left as it was.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from zoneinfo import ZoneInfo
 from tripleseat_revel.config import Location, LocationsConfig, Rules
 from tripleseat_revel.integrations.tripleseat.schemas import Event
 from tripleseat_revel.sync.gate import Gate, check_gate, start_instant
-from tripleseat_revel.sync.outcomes import Outcome
+from tripleseat_revel.sync.outcomes import EventState, Outcome
 from tripleseat_revel.sync.plan import local_id_for
 
 
@@ -36,16 +38,27 @@ class Switches:
 
 @dataclass(frozen=True)
 class LedgerView:
-    """What the ledger knows of the event's injection (for the current target local_id)."""
+    """What the ledger knows of the event and its Revel order."""
 
-    injected: bool = False
-    local_id: str | None = None
-    ts_fingerprint: str | None = None
-    injected_fingerprint: str | None = None
-    injected_plan: dict[str, Any] | None = None
-    revel_order_id: int | None = None
-    drifted: bool = False
+    state: EventState = EventState.PENDING
+    outcome: str | None = None
     reason: str | None = None
+    ts_fingerprint: str | None = None  # TripleSeat's material state at the last sync
+    local_id: str | None = None
+    revel_order_id: int | None = None
+    order_establishment: int | None = None
+    order_date: str | None = None
+    verified_plan: dict[str, Any] | None = None  # what Revel was last verified to hold
+    verified_fingerprint: str | None = None
+    verified_ts_fingerprint: str | None = None
+
+    def order_for(self, local_id: str) -> int | None:
+        """The id of the order made under `local_id`, if the ledger knows one."""
+        return self.revel_order_id if self.local_id == local_id else None
+
+    @property
+    def has_order(self) -> bool:
+        return self.revel_order_id is not None
 
 
 @dataclass(frozen=True)
@@ -111,29 +124,36 @@ def decide(
     if not switches.enabled:
         return Decision(Action.SKIP, Outcome.SKIPPED_DISABLED, "the connector is disabled (ENABLE_CONNECTOR)")
     if event is None or event.deleted_at:
-        if ledger.injected:
+        if ledger.has_order:
             return Decision(Action.CANCELLED, Outcome.DRIFT, "the event was deleted in TripleSeat")
         return Decision(Action.SKIP, Outcome.SKIPPED_DELETED, "the event was deleted in TripleSeat")
     target = target_for(event, config, switches)
     if isinstance(target, Decision):
         return target
-    injected = ledger.injected and ledger.local_id == target.local_id
+    has_order = ledger.order_for(target.local_id) is not None
     if event.status_upper not in target.rules.inject_statuses:
-        if injected:
-            reason = f"status changed to {event.status_upper} after the order was injected"
+        if has_order:
+            reason = f"status changed to {event.status_upper} after the order was made"
             return Decision(Action.CANCELLED, Outcome.DRIFT, reason, target)
         eligible = ", ".join(target.rules.inject_statuses)
         reason = f"status {event.status_upper or 'unknown'} (injected: {eligible})"
         return Decision(Action.SKIP, Outcome.SKIPPED_STATUS, reason, target)
-    if injected:
-        if ledger.ts_fingerprint and ledger.ts_fingerprint == material_fingerprint(event):
-            if ledger.drifted:
-                return Decision(
-                    Action.SKIP, Outcome.DRIFT, ledger.reason or "changed after injection", target
-                )
-            return Decision(Action.SKIP, Outcome.ALREADY_INJECTED, "unchanged since injection", target)
-        return Decision(Action.PLAN, None, "changed since injection", target)
+    if has_order:
+        return _with_order(event, target, ledger)
     return _gate(event, target, now)
+
+
+def _with_order(event: Event, target: Target, ledger: LedgerView) -> Decision:
+    """An event whose order exists: unchanged since it was verified (or since an alert that stands),
+    or to be planned and compared with the order."""
+    fingerprint = material_fingerprint(event)
+    if ledger.state is EventState.VERIFIED and ledger.verified_ts_fingerprint == fingerprint:
+        return Decision(Action.SKIP, Outcome.ALREADY_INJECTED, "unchanged since injection", target)
+    if ledger.ts_fingerprint == fingerprint and ledger.state is EventState.DRIFT:
+        return Decision(Action.SKIP, Outcome.DRIFT, ledger.reason or "changed after injection", target)
+    if ledger.ts_fingerprint == fingerprint and ledger.state is EventState.RESOLVED:
+        return Decision(Action.SKIP, Outcome.RESOLVED, ledger.reason or "resolved by an operator", target)
+    return Decision(Action.PLAN, None, "changed since injection", target)
 
 
 def _gate(event: Event, target: Target, now: datetime) -> Decision:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from tripleseat_revel.integrations.tripleseat.schemas import Event
 from tripleseat_revel.models import AuditEntry, EventRecord, RevelOp, SyncPending
 from tripleseat_revel.sync.decide import LedgerView
-from tripleseat_revel.sync.outcomes import Outcome
+from tripleseat_revel.sync.outcomes import EventState, Outcome
 
 
 def now_utc() -> datetime:
@@ -29,14 +29,17 @@ def ledger_view(record: EventRecord | None) -> LedgerView:
     if record is None:
         return LedgerView()
     return LedgerView(
-        injected=record.injected_fingerprint is not None and record.revel_order_id is not None,
-        local_id=record.local_id,
-        ts_fingerprint=record.ts_fingerprint,
-        injected_fingerprint=record.injected_fingerprint,
-        injected_plan=record.injected_plan,
-        revel_order_id=record.revel_order_id,
-        drifted=record.state == "drift",
+        state=EventState(record.state),
+        outcome=record.outcome,
         reason=record.reason,
+        ts_fingerprint=record.ts_fingerprint,
+        local_id=record.local_id,
+        revel_order_id=record.revel_order_id,
+        order_establishment=record.order_establishment,
+        order_date=record.order_date,
+        verified_plan=record.verified_plan,
+        verified_fingerprint=record.verified_fingerprint,
+        verified_ts_fingerprint=record.verified_ts_fingerprint,
     )
 
 
@@ -83,14 +86,11 @@ def record_outcome(
     unmapped: list[Any] | None = None,
     drift: dict[str, Any] | None = None,
     error: str | None = None,
-    order_id: int | None = None,
 ) -> EventRecord:
-    """Store the outcome of a sync run on the event's ledger row."""
+    """Store the outcome of a sync run on the event's ledger row (its state follows from it)."""
     record = _ensure(session, event_id)
-    if order_id is not None:
-        record.revel_order_id = order_id
     record.outcome = outcome.value
-    record.state = outcome.state
+    record.state = outcome.state.value
     record.reason = reason
     record.correlation_id = correlation_id
     record.last_synced_at = now_utc()
@@ -102,6 +102,8 @@ def record_outcome(
     record.unmapped = unmapped if outcome is Outcome.FAILED_UNMAPPED or unmapped else None
     if outcome is not Outcome.DRIFT or drift is not None:
         record.drift = drift
+    if outcome is not Outcome.RESOLVED:
+        record.resolved_by = record.resolved_at = record.resolution = None
     if ts_updated_at is not None:
         record.ts_updated_at = ts_updated_at
     if ts_fingerprint is not None:
@@ -109,26 +111,51 @@ def record_outcome(
     return record
 
 
-def mark_injected(
-    session: Session,
-    event_id: int,
-    *,
-    local_id: str,
-    order_id: int,
-    plan: dict[str, Any],
-    ts_updated_at: str | None,
-    ts_fingerprint: str | None,
+def note_order(
+    session: Session, event_id: int, *, local_id: str, order_id: int, establishment: int, date: str | None
 ) -> None:
-    """The order now matches `plan`: it becomes the baseline for drift detection."""
+    """The event's Revel order exists (made or found): remember it before anything is written to it."""
     record = _ensure(session, event_id)
-    record.local_id = local_id
-    record.revel_order_id = order_id
-    record.injected_fingerprint = plan.get("fingerprint")
-    record.injected_plan = plan
-    record.injected_at = record.injected_at or now_utc()
-    record.ts_updated_at = ts_updated_at
-    record.ts_fingerprint = ts_fingerprint
+    if record.local_id != local_id or record.revel_order_id != order_id:
+        record.local_id, record.revel_order_id = local_id, order_id
+        record.order_establishment, record.order_date = establishment, date
+        record.verified_plan = record.verified_fingerprint = record.verified_ts_fingerprint = None
+
+
+def begin_writes(session: Session, event_id: int) -> None:
+    """A write to the order begins: until Revel's answers verify it, it holds no known plan."""
+    record = _ensure(session, event_id)
+    record.state = EventState.WRITING.value
+    record.verified_plan = record.verified_fingerprint = record.verified_ts_fingerprint = None
+
+
+def mark_verified(
+    session: Session, event_id: int, *, plan: dict[str, Any], ts_fingerprint: str | None
+) -> None:
+    """Revel's answers showed the order equal to `plan` (the TripleSeat state `ts_fingerprint`)."""
+    record = _ensure(session, event_id)
+    record.verified_plan = plan
+    record.verified_fingerprint = plan.get("fingerprint")
+    record.verified_ts_fingerprint = ts_fingerprint
+    record.verified_at = now_utc()
+    record.order_date = plan.get("event_date")
     record.drift = None
+
+
+def set_alert(session: Session, event_id: int, key: str | None) -> None:
+    """The email that alerts about the event's current state (None: nothing is open)."""
+    _ensure(session, event_id).alert_key = key
+
+
+def resolve(session: Session, event_id: int, *, by: str, note: str) -> EventRecord | None:
+    """An operator acknowledges a drift or a failure: it stays resolved until the event changes."""
+    record = session.get(EventRecord, event_id)
+    if record is None or not EventState(record.state).open_alert:
+        return record
+    record.state = EventState.RESOLVED.value
+    record.resolved_by, record.resolved_at, record.resolution = by, now_utc(), note
+    record.alert_key = None
+    return record
 
 
 # ---- audit -----------------------------------------------------------------------------------
@@ -165,9 +192,16 @@ def audit_trail(session: Session, event_id: int, limit: int = 500) -> list[Audit
 # ---- write-ahead ops of an order -------------------------------------------------------------
 
 
-def ops_of(session: Session, local_id: str) -> dict[str, RevelOp]:
-    rows = session.scalars(sa.select(RevelOp).where(RevelOp.local_id == local_id))
-    return {row.op: row for row in rows}
+def op_state(session: Session, local_id: str, op: str) -> RevelOp | None:
+    return session.get(RevelOp, (local_id, op))
+
+
+def has_ops(session: Session, local_id: str, *, besides: str | None = None) -> bool:
+    """Whether any write of the order `local_id` is on record (other than `besides`)."""
+    query = sa.select(RevelOp.op).where(RevelOp.local_id == local_id)
+    if besides is not None:
+        query = query.where(RevelOp.op != besides)
+    return session.scalars(query.limit(1)).first() is not None
 
 
 def op_intent(session: Session, local_id: str, op: str, event_id: int) -> None:
@@ -179,13 +213,19 @@ def op_intent(session: Session, local_id: str, op: str, event_id: int) -> None:
         row.attempts += 1
 
 
-def op_done(session: Session, local_id: str, op: str, event_id: int, revel_id: int | None) -> None:
+def op_done(
+    session: Session,
+    local_id: str,
+    op: str,
+    event_id: int,
+    revel_id: int | None,
+    answer: dict[str, Any] | None = None,
+) -> None:
     row = session.get(RevelOp, (local_id, op))
     if row is None:
-        session.add(RevelOp(local_id=local_id, op=op, event_id=event_id, state="done", revel_id=revel_id))
-    else:
-        row.state = "done"
-        row.revel_id = revel_id
+        row = RevelOp(local_id=local_id, op=op, event_id=event_id, attempts=0)
+        session.add(row)
+    row.state, row.revel_id, row.answer = "done", revel_id, answer
 
 
 # ---- pending (coalesced) sync requests -------------------------------------------------------

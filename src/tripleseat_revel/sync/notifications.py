@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from tripleseat_revel.notify.emails import OutcomeFacts, compose
+from tripleseat_revel.sync import ledger
 from tripleseat_revel.sync.context import Runtime
+from tripleseat_revel.sync.outcomes import Outcome
 from tripleseat_revel.sync.prepare import AnyPrepared, Problem
 from tripleseat_revel.sync.results import EventResult
 
@@ -42,10 +44,18 @@ def outcome_facts(result: EventResult, prepared: AnyPrepared | None) -> OutcomeF
     )
 
 
+ALERTS = ("failure", "drift", "missed")
+
+
 def notify_outcome(rt: Runtime, result: EventResult, prepared: AnyPrepared | None) -> bool:
-    """Send the outcome's email if it deserves one and it was not sent before. True if sent."""
+    """Send the outcome's email if it deserves one and it was not sent before (True if it went out
+    now), and keep the event's open alert: the email of its drift or failure, none after a success."""
     kind = EMAIL_KIND.get(result.outcome or "")
-    if kind is None:
-        return False
-    email = compose(kind, outcome_facts(result, prepared), public_url=rt.settings.PUBLIC_URL)
-    return rt.notifier.send(email)
+    email = (
+        compose(kind, outcome_facts(result, prepared), public_url=rt.settings.PUBLIC_URL) if kind else None
+    )
+    outcome = Outcome(result.outcome) if result.outcome else None
+    if outcome is not None and (outcome.on_the_pos or kind in ALERTS):
+        with rt.db.session() as session:
+            ledger.set_alert(session, result.id, email.key if email is not None and kind in ALERTS else None)
+    return rt.notifier.send(email) if email is not None else False

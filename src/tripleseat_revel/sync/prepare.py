@@ -102,41 +102,57 @@ class _Planned(_Prepared):
 
 
 class Unchanged(_Planned):
+    """The plan is the one Revel was verified to hold: nothing to write or read."""
+
     kind: Literal["unchanged"] = "unchanged"
-    order_id: int | None = None
+    order_id: int
 
 
 class Drift(_Planned):
+    """The event changed after its order was made, and the order is left as it is (alert mode,
+    or a change Revel cannot take: another location or day)."""
+
     kind: Literal["drift"] = "drift"
-    order_id: int | None = None
-    changes: list[str]
-
-
-class Amend(_Planned):
-    kind: Literal["amend"] = "amend"
     order_id: int
     changes: list[str]
+    reason: str = "the event changed after its order was made"
 
 
 class DryRun(_Planned):
     kind: Literal["dry_run"] = "dry_run"
+    order_id: int | None = None
 
 
-class Inject(_Planned):
-    kind: Literal["inject"] = "inject"
+WriteMode = Literal["create", "complete", "amend", "adopt"]
 
 
-PlannedKinds = Unchanged | Drift | Amend | DryRun | Inject
+class Write(_Planned):
+    """Make Revel's order equal the plan, writing only the difference, verified from Revel's answers.
+
+    - `create`: no order is known: look it up by local_id (someone may have made it), else make it;
+    - `complete`: our order was left unverified (a crash, an error): finish it to this plan;
+    - `amend`: the verified order changes with its event (on_change = amend, or an operator's "amend now");
+    - `adopt`: a missed event's order made by someone else: compare it, never create one."""
+
+    kind: Literal["write"] = "write"
+    mode: WriteMode
+    order_id: int | None = None
+    changes: list[str] = Field(default_factory=list)
+
+
+PlannedKinds = Unchanged | Drift | DryRun | Write
 AnyPrepared = Skip | Problem | Cancelled | PlannedKinds
 # For validation (a stored or serialised value read back): `TypeAdapter(Prepared)`.
 Prepared = Annotated[AnyPrepared, Field(discriminator="kind")]
 
 
 class Begun(_Model):
-    """A sync's start: the clock and the switches it runs under (snapshotted once)."""
+    """A sync's start: the clock and the switches it runs under (snapshotted once), and whether an
+    operator asked to amend the order now (whatever the location's `on_change`)."""
 
     now: datetime
     switches: Switches
+    force_amend: bool = False
 
 
 def fetch_event(rt: Runtime, event_id: int) -> Event | None:
@@ -176,21 +192,21 @@ def _summary(event: Event | None, target: Target | None) -> dict[str, object]:
     }
 
 
-def _found_before(rt: Runtime, target: Target, base: dict[str, object]) -> Skip | None:
+def _found_before(rt: Runtime, target: Target) -> int | None:
     """A missed event's order made by someone else (the replaced system, a person), if any."""
-    found = [o for o in rt.revel.find_orders(target.establishment, target.local_id) if not o.deleted]
-    if not found:
-        return None
-    order_id = min(o.id for o in found)
-    reason = f"Revel order {order_id} exists (made before this connector or by hand)"
-    return Skip.model_validate(
-        {**base, "outcome": Outcome.ALREADY_INJECTED, "reason": reason, "order_id": order_id}
-    )
+    found = [
+        o
+        for o in rt.revel.find_orders(target.establishment, target.local_id)
+        if not o.deleted and o.local_id == target.local_id
+    ]
+    return min(o.id for o in found) if found else None
 
 
 def _skip(decision: Decision, view: LedgerView, base: dict[str, object]) -> Skip | Cancelled:
     if decision.action is Action.CANCELLED:
         return Cancelled.model_validate({**base, "reason": decision.reason, "order_id": view.revel_order_id})
+    if decision.outcome in (Outcome.ALREADY_INJECTED, Outcome.DRIFT, Outcome.RESOLVED):
+        base = {**base, "order_id": view.revel_order_id}
     assert decision.outcome is not None
     return Skip.model_validate(
         {**base, "outcome": decision.outcome, "reason": decision.reason, "opens_at": decision.opens_at}
@@ -210,25 +226,48 @@ def _plan(rt: Runtime, event: Event, target: Target) -> OrderPlan | PlanProblem:
     return plan_order(event, inputs)
 
 
+def _moved(plan: OrderPlan, view: LedgerView) -> list[str]:
+    """Changes an order cannot follow: another establishment, another day."""
+    moved = []
+    if view.order_establishment is not None and view.order_establishment != plan.establishment:
+        moved.append(f"location: establishment {view.order_establishment} -> {plan.establishment}")
+    if view.order_date is not None and plan.event_date != view.order_date:
+        moved.append(f"date: {view.order_date} -> {plan.event_date}")
+    return moved
+
+
 def _compare(
-    plan: OrderPlan, view: LedgerView, target: Target, switches: Switches, base: dict[str, object]
+    plan: OrderPlan, view: LedgerView, target: Target, begun: Begun, base: dict[str, object]
 ) -> PlannedKinds:
+    """What to do with the event's existing order (or that there is none yet)."""
     planned = {
         **base,
         "plan": plan,
         "timezone": target.location.timezone,
         "on_change": target.rules.on_change,
     }
-    if view.injected and view.local_id == target.local_id:
-        if plan.fingerprint == view.injected_fingerprint:
-            return Unchanged.model_validate({**planned, "order_id": view.revel_order_id})
-        changes = diff_plans(view.injected_plan or {}, plan.to_json())
-        if target.rules.on_change == "amend" and not switches.dry_run and view.revel_order_id is not None:
-            return Amend.model_validate({**planned, "order_id": view.revel_order_id, "changes": changes})
-        return Drift.model_validate({**planned, "order_id": view.revel_order_id, "changes": changes})
-    if switches.dry_run:
-        return DryRun.model_validate(planned)
-    return Inject.model_validate(planned)
+    order_id = view.order_for(target.local_id)
+    if order_id is None:
+        if begun.switches.dry_run:
+            return DryRun.model_validate(planned)
+        return Write.model_validate({**planned, "mode": "create"})
+    if view.verified_plan is not None and plan.fingerprint == view.verified_fingerprint:
+        return Unchanged.model_validate({**planned, "order_id": order_id})
+    changes = diff_plans(view.verified_plan, plan.to_json()) if view.verified_plan is not None else []
+    moved = _moved(plan, view)
+    if moved:
+        reason = "the event moved to another location or day; its order stays where it was"
+        changes = [c for c in changes if not c.startswith(("location:", "date/time:"))]
+        return Drift.model_validate(
+            {**planned, "order_id": order_id, "changes": moved + changes, "reason": reason}
+        )
+    if begun.switches.dry_run:
+        return DryRun.model_validate({**planned, "order_id": order_id})
+    if view.verified_plan is None:  # our order was left unverified: finish it to this plan
+        return Write.model_validate({**planned, "mode": "complete", "order_id": order_id})
+    if target.rules.on_change == "amend" or begun.force_amend:
+        return Write.model_validate({**planned, "mode": "amend", "order_id": order_id, "changes": changes})
+    return Drift.model_validate({**planned, "order_id": order_id, "changes": changes})
 
 
 def prepare(
@@ -248,22 +287,23 @@ def prepare(
                 establishment=target.establishment if target else None,
             )
     base = _summary(event, target)
+    adopt = None
     if decision.action is Action.SKIP and decision.outcome is Outcome.MISSED and target is not None:
-        found = _found_before(rt, target, base)
-        if found is not None:
-            return found
-    if decision.action is not Action.PLAN:
+        adopt = _found_before(rt, target)  # the replaced system (or a person) may have made it
+    if decision.action is not Action.PLAN and adopt is None:
         return _skip(decision, view, base)
     assert event is not None
     assert target is not None
     plan = _plan(rt, event, target)
     if isinstance(plan, PlanProblem):
-        return Problem.model_validate(
-            {
-                **base,
-                "outcome": PROBLEM_OUTCOMES[plan.kind],
-                "reason": plan.reason,
-                "unmapped": _unmapped(plan),
-            }
-        )
-    return _compare(plan, view, target, begun.switches, base)
+        problem = {"outcome": PROBLEM_OUTCOMES[plan.kind], "reason": plan.reason, "unmapped": _unmapped(plan)}
+        return Problem.model_validate({**base, **problem})
+    if adopt is not None:
+        planned = {
+            **base,
+            "plan": plan,
+            "timezone": target.location.timezone,
+            "on_change": target.rules.on_change,
+        }
+        return Write.model_validate({**planned, "mode": "adopt", "order_id": adopt})
+    return _compare(plan, view, target, begun, base)

@@ -7,12 +7,12 @@ from typing import Any
 from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.sync.decide import Switches
 from tripleseat_revel.sync.outcomes import Outcome
-from tripleseat_revel.sync.prepare import AnyPrepared, Begun, DryRun, Inject, fetch_event, prepare
+from tripleseat_revel.sync.prepare import AnyPrepared, Begun, DryRun, Write, fetch_event, prepare
 from tripleseat_revel.sync.reconcile import collect
 from tripleseat_revel.sync.results import EventResult, summarise
 from tripleseat_revel.sync.switches import read_switches
 
-WOULD = (Inject, DryRun)
+WOULD = (Write, DryRun)
 
 
 def preview_event(rt: Runtime, event_id: int) -> AnyPrepared:

@@ -11,17 +11,10 @@ from tripleseat_revel.sync.outcomes import Outcome
 from tripleseat_revel.sync.prepare import AnyPrepared, Problem
 from tripleseat_revel.sync.results import EventResult, event_result
 
-ON_THE_POS = (Outcome.INJECTED, Outcome.AMENDED, Outcome.ALREADY_INJECTED)
-
 
 def _plan_json(prepared: AnyPrepared | None) -> dict[str, Any] | None:
     plan = getattr(prepared, "plan", None)
     return plan.to_json() if plan is not None else None
-
-
-def _changes(prepared: AnyPrepared | None) -> list[str] | None:
-    changes: list[str] | None = getattr(prepared, "changes", None)
-    return changes
 
 
 def record(
@@ -31,43 +24,35 @@ def record(
     reason: str,
     *,
     prepared: AnyPrepared | None = None,
-    order_id: int | None = None,
+    changes: list[str] | None = None,
     error: str | None = None,
     correlation_id: str | None = None,
     workflow_id: str | None = None,
 ) -> EventResult:
-    """Store the outcome; an injected (or adopted, matching) order becomes the drift baseline."""
-    plan, changes = _plan_json(prepared), _changes(prepared)
-    ts_updated_at = prepared.ts_updated_at if prepared is not None else None
+    """Store the outcome. A success means Revel's answers showed the order equal to the plan: that
+    plan becomes the verified one, the baseline the next change is compared with."""
+    plan = _plan_json(prepared)
+    changes = changes if changes is not None else getattr(prepared, "changes", None)
     ts_fingerprint = prepared.ts_fingerprint if prepared is not None else None
     with rt.db.session() as session:
-        if order_id is not None and plan is not None and outcome in ON_THE_POS:
-            ledger.mark_injected(
-                session,
-                event_id,
-                local_id=plan["local_id"],
-                order_id=order_id,
-                plan=plan,
-                ts_updated_at=ts_updated_at,
-                ts_fingerprint=ts_fingerprint,
-            )
+        if outcome.on_the_pos and plan is not None:
+            ledger.mark_verified(session, event_id, plan=plan, ts_fingerprint=ts_fingerprint)
         ledger.record_outcome(
             session,
             event_id,
             outcome,
             reason,
             correlation_id=correlation_id,
-            ts_updated_at=ts_updated_at,
+            ts_updated_at=prepared.ts_updated_at if prepared is not None else None,
             ts_fingerprint=ts_fingerprint,
             plan=plan,
             unmapped=[u.model_dump(mode="json") for u in prepared.unmapped]
             if isinstance(prepared, Problem)
             else None,
-            drift={"changes": changes, "reason": reason} if outcome is Outcome.DRIFT else None,
+            drift={"changes": changes or [], "reason": reason} if outcome is Outcome.DRIFT else None,
             error=error,
-            order_id=order_id,
         )
-        data: dict[str, Any] = {"outcome": outcome.value, "order_id": order_id}
+        data: dict[str, Any] = {"outcome": outcome.value, "order_id": getattr(prepared, "order_id", None)}
         if changes:
             data["changes"] = changes
         ledger.audit(

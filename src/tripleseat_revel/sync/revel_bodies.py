@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from tripleseat_revel.integrations.revel.schemas import uri
@@ -66,11 +67,12 @@ def order_body(plan: OrderPlan, local_now: datetime) -> dict[str, Any]:
 
 
 def item_body(
-    plan: OrderPlan, order_id: int, index: int, item: PlannedItem, local_now: datetime
+    plan: OrderPlan, order_id: int, index: int, item: PlannedItem, local_now: datetime, *, op: str = ""
 ) -> dict[str, Any]:
+    """An OrderItem of plan line `index`. `op`: the write it belongs to (its uuid says which)."""
     price = fmt(item.unit_price)
     body: dict[str, Any] = {
-        "uuid": stable_uuid(plan.local_id, "item", index),
+        "uuid": stable_uuid(plan.local_id, "item", index, *([op] if op else [])),
         "order": uri("resources/Order", order_id),
         "product": uri("resources/Product", item.product_id),
         "quantity": item.quantity,
@@ -88,14 +90,17 @@ def item_body(
     return body
 
 
-def payment_body(plan: OrderPlan, order_id: int, local_now: datetime) -> dict[str, Any]:
+def payment_body(
+    plan: OrderPlan, order_id: int, local_now: datetime, *, amount: Decimal | None = None, op: str = ""
+) -> dict[str, Any]:
+    """A Payment of `amount` (default: everything paid; negative: a refund)."""
     stamp = store_time(local_now)
     return {
-        "uuid": stable_uuid(plan.local_id, "payment"),
+        "uuid": stable_uuid(plan.local_id, "payment", *([op] if op else [])),
         "order": uri("resources/Order", order_id),
         "establishment": uri("enterprise/Establishment", plan.establishment),
         "payment_type": plan.revel.payment_type,
-        "amount": fmt(plan.totals.paid),
+        "amount": fmt(plan.totals.paid if amount is None else amount),
         "tip": "0.00",
         "payment_date": stamp,
         **_who(plan, stamp),
@@ -114,8 +119,9 @@ def history_body(plan: OrderPlan, order_id: int, local_now: datetime) -> dict[st
     }
 
 
-def final_patch(plan: OrderPlan) -> dict[str, Any]:
-    """Totals and discount, written last: an order with these totals is complete."""
+def final_patch(plan: OrderPlan, *, set_discount: bool = True) -> dict[str, Any]:
+    """Totals (and the discount, when it must change), written last: an order with these totals is
+    complete. A discount is set only when it differs, since some Revels stack a repeated one."""
     totals = plan.totals
     body: dict[str, Any] = {
         "subtotal": fmt(totals.subtotal),
@@ -125,8 +131,13 @@ def final_patch(plan: OrderPlan) -> dict[str, Any]:
         "final_total": fmt(totals.final_total),
         "remaining_due": fmt(totals.remaining_due),
         "notes": plan.notes,
+        "call_name": plan.call_name,
+        "number_of_people": plan.number_of_people,
+        "pickup_time": plan.pickup_time,
         "printed": True,
     }
+    if not set_discount:
+        return body
     if totals.discount:
         user = uri("enterprise/User", plan.revel.user)
         body.update(
@@ -137,5 +148,5 @@ def final_patch(plan: OrderPlan) -> dict[str, Any]:
             discounted_by=user,
         )
     else:
-        body["discount_amount"] = "0.00"
+        body.update(discount=None, discount_amount="0.00", discount_rule_amount="0.00")
     return body

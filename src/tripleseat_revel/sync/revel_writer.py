@@ -1,13 +1,23 @@
-"""Make Revel match the plan, idempotently. The one place where Revel is written.
+"""Make Revel's order equal a plan, idempotently, verified from Revel's answers. The one place
+where Revel is written.
 
-Every write is recorded ahead in `revel_ops` (intent), then done. An op found in `intent` may or may
-not have landed (crash, timeout, lost response), so it is verified against Revel before it is ever
-repeated; an order found by `local_id` that our ledger did not create is adopted and completed.
+1. `order`: the order's id: the ledger's, else found by `local_id` (only orders that carry ours),
+   else created once (an absent-hint from a reconcile's batch lookup may stand for the lookup).
+2. `plan_writes`: what the order holds (known empty when we just made it; else read: the order,
+   its lines, payments and history) and the writes that make it equal the plan (order_diff.py):
+   lines removed and added, the payment difference, the history record, the final PATCH. A
+   complete order someone else made is compared, never rewritten.
+3. `write`: one write, recorded ahead in `revel_ops` under a key that says what it writes (intent,
+   then done with Revel's answer). A write found in `intent` may or may not have landed (a crash,
+   a timeout, a lost response): it is checked against Revel before it is ever repeated.
+
+The workflow then builds the order from the answers (`order_diff.after`) and compares it with
+the plan: equal is verified, anything else is FAILED_MONEY_MISMATCH with the difference.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,28 +26,40 @@ from zoneinfo import ZoneInfo
 
 from tripleseat_revel.db import Database
 from tripleseat_revel.integrations.revel.client import RevelClient
-from tripleseat_revel.integrations.revel.errors import RevelError
-from tripleseat_revel.integrations.revel.schemas import Order, OrderItem
+from tripleseat_revel.integrations.revel.errors import RevelError, RevelNotFound
+from tripleseat_revel.integrations.revel.schemas import Order
 from tripleseat_revel.logging import get_logger
 from tripleseat_revel.sync import ledger
 from tripleseat_revel.sync import revel_bodies as bodies
-from tripleseat_revel.sync.plan import OrderPlan, PlannedItem
+from tripleseat_revel.sync.order_diff import (
+    AddHistory,
+    AddLine,
+    Answer,
+    AnyWrite,
+    Finalize,
+    OrderSnapshot,
+    OrderTotals,
+    Pay,
+    RemoveLine,
+    RevelBehaviour,
+    RevelLine,
+    Write,
+    differences,
+    writes_for,
+)
+from tripleseat_revel.sync.plan import OrderPlan
 
 log = get_logger(__name__)
-
-
-@dataclass(frozen=True)
-class OrderRef:
-    order_id: int
-    adopted: bool  # found in Revel without our ledger having created it
-    complete: bool = False  # adopted and already carries items and totals
-
-
-def _signature(
-    product_id: int | None, quantity: Decimal | int, price: Decimal
-) -> tuple[int | None, int, str]:
-    return (product_id, int(quantity), f"{price:.2f}")
-
+ORDER_OP = "order"
+REFUSED = (400, 403, 405, 501)
+# The audit trail's name of each write (a write found to have landed says "found").
+AUDIT_KIND = {
+    "add": "revel.item.created",
+    "remove": "revel.item.removed",
+    "pay": "revel.payment.created",
+    "history": "revel.history.created",
+    "final": "revel.order.finalized",
+}  # Revel will not do this write (as opposed to failing at it)
 
 # How long "Revel had no order with this local_id" spares a sync its own lookup. Only something
 # other than this connector could have created one since (our own creations are in revel_ops
@@ -57,6 +79,23 @@ def absent_hint_holds(hint: dict[str, str] | None, local_id: str, now: datetime)
     return timedelta(0) <= age <= ABSENT_FOR
 
 
+@dataclass(frozen=True)
+class OrderRef:
+    order_id: int
+    ours: bool  # made by this connector (its creation is in revel_ops)
+    fresh: bool = False  # made by us with nothing written to it since: known empty, no need to read
+
+
+@dataclass(frozen=True)
+class WritePlan:
+    """The writes of one sync run (`key` scopes their ops), and the order they start from."""
+
+    key: str
+    before: OrderSnapshot
+    writes: tuple[AnyWrite, ...]
+    refusal: str | None = None
+
+
 class OrderWriter:
     """Writes one plan's order. Each public method is safe to repeat (a DBOS step each)."""
 
@@ -67,15 +106,13 @@ class OrderWriter:
         *,
         tz: ZoneInfo,
         clock: Callable[[], datetime],
+        behaviour: RevelBehaviour | None = None,
         correlation_id: str | None = None,
         workflow_id: str | None = None,
     ) -> None:
-        self.db = db
-        self.revel = revel
-        self.tz = tz
-        self.clock = clock
-        self.correlation_id = correlation_id
-        self.workflow_id = workflow_id
+        self.db, self.revel, self.tz, self.clock = db, revel, tz, clock
+        self.behaviour = behaviour or RevelBehaviour()
+        self.correlation_id, self.workflow_id = correlation_id, workflow_id
 
     def _local_now(self) -> datetime:
         return self.clock().astimezone(self.tz)
@@ -96,9 +133,13 @@ class OrderWriter:
         with self.db.session() as session:
             ledger.op_intent(session, plan.local_id, op, plan.event_id)
 
-    def _done(self, plan: OrderPlan, op: str, revel_id: int | None, kind: str, message: str) -> None:
+    def _done(
+        self, plan: OrderPlan, op: str, revel_id: int | None, message: str, answer: Answer, *, kind: str
+    ) -> None:
         with self.db.session() as session:
-            ledger.op_done(session, plan.local_id, op, plan.event_id, revel_id)
+            ledger.op_done(
+                session, plan.local_id, op, plan.event_id, revel_id, answer.model_dump(mode="json")
+            )
             ledger.audit(
                 session,
                 plan.event_id,
@@ -109,233 +150,256 @@ class OrderWriter:
                 data={"op": op, "revel_id": revel_id},
             )
 
-    def _ops(self, plan: OrderPlan) -> dict[str, tuple[str, int | None]]:
+    def _op(self, plan: OrderPlan, op: str) -> tuple[str, int | None, Answer | None]:
         with self.db.session() as session:
-            return {
-                op: (row.state, row.revel_id) for op, row in ledger.ops_of(session, plan.local_id).items()
-            }
+            row = ledger.op_state(session, plan.local_id, op)
+            if row is None:
+                return "", None, None
+            answer = Answer.model_validate(row.answer) if row.answer else None
+            return row.state, row.revel_id, answer
 
-    # ---- the order ---------------------------------------------------------------------------
+    # ---- 1. the order -----------------------------------------------------------------------------
 
     def _lookup(self, plan: OrderPlan) -> Order | None:
-        found = [o for o in self.revel.find_orders(plan.establishment, plan.local_id) if not o.deleted]
+        """The order carrying our local_id (a Revel that ignores the filter answers others too)."""
+        found = [
+            o
+            for o in self.revel.find_orders(plan.establishment, plan.local_id)
+            if not o.deleted and o.local_id == plan.local_id
+        ]
         if len(found) > 1:
             ids = sorted(o.id for o in found)
             log.warning("revel.order.duplicates", event_id=plan.event_id, order_ids=ids)
-            self._audit(
-                plan,
-                "revel.order.duplicates",
-                f"several Revel orders carry {plan.local_id}: {ids}",
-                order_ids=ids,
-            )
+            self._audit(plan, "revel.order.duplicates", f"several Revel orders carry {plan.local_id}: {ids}")
         return min(found, key=lambda o: o.id) if found else None
 
-    def ensure_order(self, plan: OrderPlan, *, absent: dict[str, str] | None = None) -> OrderRef:
-        """The order's id: from the ledger, else found by local_id, else created once.
+    def _note(self, plan: OrderPlan, order_id: int) -> None:
+        with self.db.session() as session:
+            ledger.note_order(
+                session,
+                plan.event_id,
+                local_id=plan.local_id,
+                order_id=order_id,
+                establishment=plan.establishment,
+                date=plan.event_date,
+            )
 
-        `absent`: a reconcile's batch lookup found no order with this local_id a moment ago; if we
-        never started this order (no op on record) and the finding is fresh, it stands in for
-        the lookup (see reconcile.absent_orders)."""
-        state, revel_id = self._ops(plan).get("order", ("", None))
+    def order(
+        self, plan: OrderPlan, *, known: int | None = None, absent: dict[str, str] | None = None
+    ) -> OrderRef:
+        """The order's id: ours on record, else `known` (the ledger's), else found by local_id,
+        else created once. `absent`: a reconcile's fresh "no such order" (see absent_hint_holds)."""
+        state, revel_id, _ = self._op(plan, ORDER_OP)
         if state == "done" and revel_id is not None:
-            return OrderRef(revel_id, adopted=False)
+            with self.db.session() as session:
+                fresh = not ledger.has_ops(session, plan.local_id, besides=ORDER_OP)
+            return OrderRef(revel_id, ours=True, fresh=fresh)
+        if known is not None and not state:
+            self._note(plan, known)
+            return OrderRef(known, ours=False)
         skip_lookup = not state and absent_hint_holds(absent, plan.local_id, self.clock())
         existing = None if skip_lookup else self._lookup(plan)
         if existing is not None:
-            return self._adopt(plan, existing, ours=bool(state))
-        self._intent(plan, "order")
+            return self._found(plan, existing, ours=bool(state))
+        return self._create(
+            plan, checked=" (no order carried it at the reconcile's lookup)" if skip_lookup else ""
+        )
+
+    def _found(self, plan: OrderPlan, order: Order, *, ours: bool) -> OrderRef:
+        verb = "found (created by an earlier attempt)" if ours else "found by local_id"
+        answer = Answer(totals=OrderTotals.of(order))
+        if ours:
+            self._done(
+                plan, ORDER_OP, order.id, f"Revel order {order.id} {verb}", answer, kind="revel.order.found"
+            )
+        else:
+            self._audit(plan, "revel.order.found", f"Revel order {order.id} {verb}", order_id=order.id)
+        self._note(plan, order.id)
+        return OrderRef(order.id, ours=ours)
+
+    def _create(self, plan: OrderPlan, *, checked: str) -> OrderRef:
+        self._intent(plan, ORDER_OP)
         try:
             order = self.revel.create_order(bodies.order_body(plan, self._local_now()))
         except RevelError as exc:
-            if exc.ambiguous:
-                existing = self._lookup(plan)
-                if existing is not None:
-                    self._done(
-                        plan,
-                        "order",
-                        existing.id,
-                        "revel.order.created",
-                        f"order {existing.id} was created (the response was lost)",
-                    )
-                    return OrderRef(existing.id, adopted=False)
-            raise
-        checked = f" (no order carried {plan.local_id} at the reconcile's lookup)" if skip_lookup else ""
-        self._done(plan, "order", order.id, "revel.order.created", f"Revel order {order.id} created{checked}")
+            existing = self._lookup(plan) if exc.ambiguous else None
+            if existing is None:
+                raise
+            order = existing  # created: the response was lost
+        message = f"Revel order {order.id} created{checked}"
+        self._done(
+            plan,
+            ORDER_OP,
+            order.id,
+            message,
+            Answer(totals=OrderTotals.of(order)),
+            kind="revel.order.created",
+        )
+        self._note(plan, order.id)
         log.info("revel.order.created", event_id=plan.event_id, order_id=order.id)
-        return OrderRef(order.id, adopted=False)
+        return OrderRef(order.id, ours=True, fresh=True)
 
-    def _adopt(self, plan: OrderPlan, order: Order, *, ours: bool) -> OrderRef:
-        items = [] if ours else self._live_items(order.id)
-        complete = not ours and bool(items) and order.final_total > 0
-        verb = "found (created by an earlier attempt)" if ours else "found by local_id"
-        self._done(plan, "order", order.id, "revel.order.found", f"Revel order {order.id} {verb}")
-        if not ours and not complete:
-            self._claim_existing_items(plan, order.id, items)
-        return OrderRef(order.id, adopted=not ours, complete=complete)
+    # ---- 2. what it holds, and what to write -----------------------------------------------------
 
-    # ---- items -------------------------------------------------------------------------------
-
-    def _live_items(self, order_id: int) -> list[OrderItem]:
-        return [i for i in self.revel.order_items(order_id) if not i.voided_date]
-
-    def _claim_existing_items(self, plan: OrderPlan, order_id: int, items: list[OrderItem]) -> None:
-        """Mark the plan lines an adopted (partial) order already has as done."""
-        available = Counter(_signature(i.product_id, i.quantity, i.price) for i in items)
-        for index, item in enumerate(plan.items):
-            sig = _signature(item.product_id, item.quantity, item.unit_price)
-            if available[sig] > 0:
-                available[sig] -= 1
-                self._done(
-                    plan,
-                    f"item:{index}",
-                    None,
-                    "revel.item.found",
-                    f"line {index + 1} ({item.name}) already on order {order_id}",
-                )
-
-    def _landed(
-        self, plan: OrderPlan, order_id: int, index: int, ops: dict[str, tuple[str, int | None]]
-    ) -> bool:
-        """Did the ambiguous write of line `index` land? Count its twins on the order."""
-        item = plan.items[index]
-        sig = _signature(item.product_id, item.quantity, item.unit_price)
-        present = sum(
-            1 for i in self._live_items(order_id) if _signature(i.product_id, i.quantity, i.price) == sig
-        )
-        known = sum(
-            1
-            for k, other in enumerate(plan.items)
-            if k != index
-            and ops.get(f"item:{k}", ("", None))[0] == "done"
-            and _signature(other.product_id, other.quantity, other.unit_price) == sig
-        )
-        return present > known
-
-    def ensure_item(self, plan: OrderPlan, order_id: int, index: int) -> None:
-        op = f"item:{index}"
-        ops = self._ops(plan)
-        state = ops.get(op, ("", None))[0]
-        if state == "done":
-            return
-        item: PlannedItem = plan.items[index]
-        if state == "intent" and self._landed(plan, order_id, index, ops):
-            self._done(plan, op, None, "revel.item.created", f"line {index + 1} was added (verified)")
-            return
-        self._intent(plan, op)
-        created = self.revel.create_order_item(
-            bodies.item_body(plan, order_id, index, item, self._local_now())
-        )
-        self._done(
-            plan,
-            op,
-            created.id,
-            "revel.item.created",
-            f"line {index + 1}: {item.quantity} x {item.name} @ {item.unit_price:.2f}",
+    def snapshot(self, order_id: int) -> OrderSnapshot:
+        """The order as Revel holds it now (four reads)."""
+        order = self.revel.get_order(order_id)
+        lines = tuple(RevelLine.of(i) for i in self.revel.order_items(order_id) if not i.voided_date)
+        paid = sum((p.amount for p in self.revel.order_payments(order_id)), Decimal("0.00"))
+        history = bool(self.revel.order_history(order_id))
+        return OrderSnapshot(
+            order_id=order_id, totals=OrderTotals.of(order), lines=lines, paid=paid, has_history=history
         )
 
-    # ---- payment, history, totals ------------------------------------------------------------
+    def _before(self, plan: OrderPlan, ref: OrderRef) -> OrderSnapshot:
+        if ref.fresh:  # just made by us: what the creation answered, and nothing since
+            _, _, answer = self._op(plan, ORDER_OP)
+            totals = answer.totals if answer is not None and answer.totals is not None else OrderTotals()
+            return OrderSnapshot(order_id=ref.order_id, totals=totals)
+        return self.snapshot(ref.order_id)
 
-    def ensure_payment(self, plan: OrderPlan, order_id: int, *, adopted: bool = False) -> None:
-        if plan.totals.paid <= 0:
-            return
-        state = self._ops(plan).get("payment", ("", None))[0]
-        if state == "done":
-            return
-        if state == "intent" or adopted:
-            paid = sum((p.amount for p in self.revel.order_payments(order_id)), Decimal("0.00"))
-            if paid >= plan.totals.paid:
-                self._done(
-                    plan,
-                    "payment",
-                    None,
-                    "revel.payment.found",
-                    f"payment of {paid:.2f} is on the order",
-                )
-                return
-        self._intent(plan, "payment")
-        payment = self.revel.create_payment(bodies.payment_body(plan, order_id, self._local_now()))
-        self._done(
-            plan,
-            "payment",
-            payment.id,
-            "revel.payment.created",
-            f"payment of {plan.totals.paid:.2f} recorded (type {plan.revel.payment_type})",
-        )
-
-    def ensure_history(self, plan: OrderPlan, order_id: int, *, adopted: bool = False) -> None:
-        state = self._ops(plan).get("history", ("", None))[0]
-        if state == "done":
-            return
-        if (state == "intent" or adopted) and self.revel.order_history(order_id):
-            self._done(plan, "history", None, "revel.history.found", "order history already present")
-            return
-        self._intent(plan, "history")
-        history = self.revel.create_order_history(bodies.history_body(plan, order_id, self._local_now()))
-        self._done(plan, "history", history.id, "revel.history.created", "order history recorded")
-
-    def finalize(self, plan: OrderPlan, order_id: int) -> Order:
-        """Write the totals and discount (a repeatable PATCH); the order is then complete."""
+    def plan_writes(self, plan: OrderPlan, ref: OrderRef, *, mode: str) -> WritePlan:
+        """The writes that make the order equal the plan, or why none will be made."""
         try:
-            order = self.revel.patch_order(order_id, bodies.final_patch(plan))
+            before = self._before(plan, ref)
+        except RevelNotFound:
+            empty = OrderSnapshot(order_id=ref.order_id, totals=OrderTotals())
+            return WritePlan(
+                "", empty, (), f"Revel order {ref.order_id} no longer exists; re-enter it at the POS"
+            )
+        key = uuid.uuid4().hex[:12]
+        if not ref.ours and before.complete and mode in ("create", "adopt"):
+            found = differences(plan, before)  # someone else's finished order: compared, never rewritten
+            refusal = f"Revel order {ref.order_id} (not made by this connector) differs from TripleSeat"
+            return WritePlan(key, before, (), refusal if found else None)
+        planned = writes_for(plan, before, self.behaviour)
+        if planned.writes:
+            with self.db.session() as session:
+                ledger.begin_writes(session, plan.event_id)
+            message = f"{len(planned.writes)} write(s) to order {ref.order_id}"
+            self._audit(plan, "revel.writes.planned", message, writes=[w.key for w in planned.writes])
+        return WritePlan(key, before, tuple(planned.writes), planned.refusal)
+
+    # ---- 3. one write -----------------------------------------------------------------------------
+
+    def write(self, plan: OrderPlan, order_id: int, scope: str, write: Write) -> Answer:
+        """Perform one write (or recognise that it landed already) and return Revel's answer."""
+        op = f"{scope}:{write.key}"
+        state, _, answer = self._op(plan, op)
+        if state == "done" and answer is not None:
+            return answer
+        if state == "intent":
+            landed = self._landed(plan, order_id, write)
+            if landed is not None:
+                message = f"{_what(write)}: it had landed (verified)"
+                self._done(
+                    plan, op, None, message, landed, kind=AUDIT_KIND[write.kind].replace("created", "found")
+                )
+                return landed
+            write = self._repeat(plan, order_id, write)
+        self._intent(plan, op)
+        try:
+            revel_id, answer, message = self._perform(plan, order_id, write, op)
+        except RevelError as exc:
+            if exc.status in REFUSED and isinstance(write, RemoveLine | Pay):
+                refused = Answer(refused=f"Revel refused to {_what(write)} ({exc.status})")
+                self._done(plan, op, None, refused.refused or "", refused, kind="revel.write.refused")
+                return refused
+            raise
+        self._done(plan, op, revel_id, message, answer, kind=AUDIT_KIND[write.kind])
+        return answer
+
+    def _perform(
+        self, plan: OrderPlan, order_id: int, write: Write, op: str
+    ) -> tuple[int | None, Answer, str]:
+        now = self._local_now()
+        if isinstance(write, AddLine):
+            item = plan.items[write.index]
+            created = self.revel.create_order_item(
+                bodies.item_body(plan, order_id, write.index, item, now, op=op)
+            )
+            line = RevelLine(
+                id=created.id,
+                product_id=created.product_id,
+                quantity=int(created.quantity),
+                price=created.price,
+            )
+            return (
+                created.id,
+                Answer(line=line),
+                f"line {write.index + 1}: {item.quantity} x {item.name} @ {item.unit_price:.2f}",
+            )
+        if isinstance(write, RemoveLine):
+            self._delete(write.line)
+            return write.line.id, Answer(removed=write.line.id), f"removed line {write.line.id}"
+        if isinstance(write, Pay):
+            body = bodies.payment_body(plan, order_id, now, amount=write.amount, op=op)
+            payment = self.revel.create_payment(body)
+            return (
+                payment.id,
+                Answer(paid=payment.amount),
+                f"payment of {payment.amount:.2f} recorded (type {plan.revel.payment_type})",
+            )
+        if isinstance(write, AddHistory):
+            history = self.revel.create_order_history(bodies.history_body(plan, order_id, now))
+            return history.id, Answer(history=True), "order history recorded"
+        return self._finalize(plan, order_id, write)
+
+    def _delete(self, line: RevelLine) -> None:
+        assert line.id is not None
+        try:
+            self.revel.delete_order_item(line.id)
+        except RevelNotFound:
+            return  # a repeat after a lost answer: it is gone, as wanted
+
+    def _finalize(self, plan: OrderPlan, order_id: int, write: Finalize) -> tuple[int | None, Answer, str]:
+        try:
+            order = self.revel.patch_order(
+                order_id, bodies.final_patch(plan, set_discount=write.set_discount)
+            )
         except RevelError as exc:
             if not exc.ambiguous:
                 raise
-            order = self.revel.get_order(order_id)  # did the lost PATCH land?
-            totals = (order.subtotal, order.final_total, order.remaining_due)
-            if totals != (plan.totals.subtotal, plan.totals.final_total, plan.totals.remaining_due):
-                raise
-        self._done(
-            plan,
-            "final",
-            order_id,
-            "revel.order.finalized",
-            f"totals written: final {plan.totals.final_total:.2f}, due {plan.totals.remaining_due:.2f}",
-        )
-        return order
+            order = self.revel.get_order(order_id)  # did the lost PATCH land? the answer will say
+        totals = OrderTotals.of(order)
+        message = f"totals written: final {plan.totals.final_total:.2f}, due {plan.totals.remaining_due:.2f}"
+        return order_id, Answer(totals=totals), message
 
-    # ---- amend (on_change = amend) -----------------------------------------------------------
+    def _landed(self, plan: OrderPlan, order_id: int, write: Write) -> Answer | None:
+        """The answer of an ambiguous write that did land (None: it did not, write it)."""
+        if isinstance(write, AddLine):
+            sig = (write.product_id, write.quantity, write.price)
+            twins = [RevelLine.of(i) for i in self.revel.order_items(order_id) if not i.voided_date]
+            twins = sorted((t for t in twins if t.signature == sig), key=lambda t: t.id or 0)
+            return Answer(line=twins[-1]) if len(twins) >= write.copies_after else None
+        if isinstance(write, RemoveLine):
+            live = {i.id for i in self.revel.order_items(order_id) if not i.voided_date}
+            return Answer(removed=write.line.id) if write.line.id not in live else None
+        if isinstance(write, Pay):
+            paid = sum((p.amount for p in self.revel.order_payments(order_id)), Decimal("0.00"))
+            reached = paid >= write.paid_after if write.amount > 0 else paid <= write.paid_after
+            return Answer(paid=write.amount) if reached else None
+        if isinstance(write, AddHistory):
+            return Answer(history=True) if self.revel.order_history(order_id) else None
+        return None  # the final PATCH sets absolute values: it is repeated (see _repeat)
 
-    def amend(self, plan: OrderPlan, order_id: int) -> str | None:
-        """Make an open order match a changed plan; state-based, so repeating it is safe.
+    def _repeat(self, plan: OrderPlan, order_id: int, write: Write) -> Write:
+        """A write to repeat after an ambiguous attempt. The final PATCH leaves its discount out when
+        the order already carries the planned one: some Revels stack a repeated discount."""
+        if not isinstance(write, Finalize) or not write.set_discount:
+            return write
+        held = OrderTotals.of(self.revel.get_order(order_id))
+        applied = held.applied_discounts
+        if held.discount == plan.totals.discount and (applied is None or applied == plan.totals.discount):
+            return write.model_copy(update={"set_discount": False})
+        return write
 
-        Returns why it could not be amended (None when it was)."""
-        order = self.revel.get_order(order_id)
-        if order.closed:
-            return f"Revel order {order_id} is closed; change it at the POS"
-        items = self._live_items(order_id)
-        want = Counter(_signature(i.product_id, i.quantity, i.unit_price) for i in plan.items)
-        for existing in items:
-            sig = _signature(existing.product_id, existing.quantity, existing.price)
-            if want[sig] > 0:
-                want[sig] -= 1
-            else:
-                self.revel.delete_order_item(existing.id)
-                self._audit(plan, "revel.item.removed", f"removed item {existing.id} from order {order_id}")
-        for index, item in enumerate(plan.items):
-            sig = _signature(item.product_id, item.quantity, item.unit_price)
-            if want[sig] > 0:
-                want[sig] -= 1
-                body = bodies.item_body(plan, order_id, index, item, self._local_now())
-                body["uuid"] = bodies.stable_uuid(plan.local_id, "amend", plan.fingerprint, index)
-                created = self.revel.create_order_item(body)
-                self._audit(
-                    plan,
-                    "revel.item.created",
-                    f"added {item.quantity} x {item.name}",
-                    item_id=created.id,
-                )
-        paid = sum((p.amount for p in self.revel.order_payments(order_id)), Decimal("0.00"))
-        if plan.totals.paid > paid:
-            body = bodies.payment_body(plan, order_id, self._local_now())
-            body.update(
-                amount=f"{plan.totals.paid - paid:.2f}",
-                uuid=bodies.stable_uuid(plan.local_id, "payment", plan.fingerprint),
-            )
-            self.revel.create_payment(body)
-            self._audit(
-                plan,
-                "revel.payment.created",
-                f"additional payment of {plan.totals.paid - paid:.2f}",
-            )
-        self.finalize(plan, order_id)
-        return None
+
+def _what(write: AnyWrite) -> str:
+    if isinstance(write, RemoveLine):
+        return f"remove line {write.line.quantity} x product {write.line.product_id} @ {write.line.price:.2f}"
+    if isinstance(write, AddLine):
+        return f"add line {write.quantity} x product {write.product_id} @ {write.price:.2f}"
+    if isinstance(write, Pay):
+        return f"record a payment of {write.amount:.2f}"
+    return {"history": "record the order history", "final": "write the totals"}[write.kind]

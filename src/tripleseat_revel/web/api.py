@@ -177,7 +177,10 @@ class EventState(BaseModel):
     revel_order_id: int | None
     local_id: str | None
     plan: dict[str, Any] | None
-    injected_plan: dict[str, Any] | None
+    verified_plan: dict[str, Any] | None = Field(
+        description="the last plan Revel's own answers showed the order to hold"
+    )
+    injected_plan: dict[str, Any] | None = Field(description="the same as verified_plan (its former name)")
     drift: dict[str, Any] | None
     unmapped: list[Any] | None
     attempts: int
@@ -214,7 +217,8 @@ def _event_state(rt: Runtime, event_id: int) -> EventState:
             revel_order_id=record.revel_order_id,
             local_id=record.local_id,
             plan=record.plan,
-            injected_plan=record.injected_plan,
+            verified_plan=record.verified_plan,
+            injected_plan=record.verified_plan,
             drift=record.drift,
             unmapped=record.unmapped,
             attempts=record.attempts,

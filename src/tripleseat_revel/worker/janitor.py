@@ -1,5 +1,6 @@
-"""The janitor: once a minute (deduplicated across replicas), recover dead replicas' work and prune
-finished DBOS workflow records past WORKFLOW_RETENTION_DAYS (the audit trail is kept: it is ours)."""
+"""The janitor: once a minute (deduplicated across replicas), recover dead replicas' work, send the
+emails whose first send failed (the outbox), and prune finished DBOS workflow records past
+WORKFLOW_RETENTION_DAYS (the audit trail is kept: it is ours)."""
 
 from __future__ import annotations
 
@@ -49,9 +50,14 @@ def register_janitor(rt: Runtime, executor_id: str) -> Callable[[datetime, Any],
         )
         return [w.workflow_id for w in done]
 
+    @DBOS.step(name="janitor.outbox")
+    def outbox_step() -> int:
+        return rt.notifier.drain()
+
     @DBOS.workflow(name="replica_janitor")
     def replica_janitor(scheduled_time: datetime, context: Any) -> None:
         recover_dead_step(executor_id)
+        outbox_step()
         cutoff = scheduled_time - timedelta(days=rt.settings.WORKFLOW_RETENTION_DAYS)
         old = finished_before_step(cutoff.isoformat())
         if old:

@@ -20,11 +20,12 @@ from tripleseat_revel.kit.http import is_retryable
 from tripleseat_revel.sync import ledger
 from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.sync.notifications import notify_outcome
+from tripleseat_revel.sync.order_diff import Answer, AnyWrite, RevelBehaviour
 from tripleseat_revel.sync.outcomes import Outcome
-from tripleseat_revel.sync.prepare import Amend, AnyPrepared, Begun, Inject, fetch_event, prepare
+from tripleseat_revel.sync.prepare import AnyPrepared, Begun, Write, fetch_event, prepare
 from tripleseat_revel.sync.record import record
 from tripleseat_revel.sync.results import EventResult
-from tripleseat_revel.sync.revel_writer import OrderRef, OrderWriter
+from tripleseat_revel.sync.revel_writer import OrderRef, OrderWriter, WritePlan
 from tripleseat_revel.sync.switches import read_switches
 
 WRITE_RETRY: dict[str, Any] = {
@@ -44,6 +45,7 @@ class RunContext(BaseModel):
     workflow_id: str
     source: str = "unknown"
     revel_absent: dict[str, str] | None = None  # a reconcile's batch lookup found no order
+    amend: bool = False  # an operator's "amend now"
 
 
 def begin(rt: Runtime, event_id: int, run: RunContext) -> Begun:
@@ -60,15 +62,24 @@ def begin(rt: Runtime, event_id: int, run: RunContext) -> Begun:
             workflow_id=run.workflow_id,
             data={"source": run.source},
         )
-    return Begun(now=rt.clock(), switches=switches)
+    return Begun(now=rt.clock(), switches=switches, force_amend=run.amend)
 
 
-def writer(rt: Runtime, prepared: Inject | Amend, run: RunContext) -> OrderWriter:
+def behaviour(rt: Runtime) -> RevelBehaviour:
+    """What the connector assumes of this Revel where its documentation is silent (settings)."""
+    s = rt.settings
+    return RevelBehaviour(
+        item_delete=s.REVEL_ITEM_DELETE, refunds=s.REVEL_REFUNDS, discounts_stack=s.REVEL_DISCOUNTS_STACK
+    )
+
+
+def writer(rt: Runtime, prepared: Write, run: RunContext) -> OrderWriter:
     return OrderWriter(
         rt.db,
         rt.revel,
         tz=ZoneInfo(prepared.timezone),
         clock=rt.clock,
+        behaviour=behaviour(rt),
         correlation_id=run.correlation_id,
         workflow_id=run.workflow_id,
     )
@@ -81,13 +92,12 @@ class SyncSteps:
     begin: Callable[[int, RunContext], Begun]
     fetch: Callable[[int], Event | None]
     prepare: Callable[[int, Event | None, Begun], AnyPrepared]
-    order: Callable[[Inject, RunContext], OrderRef]
-    item: Callable[[Inject, RunContext, int, int], None]
-    payment: Callable[[Inject, RunContext, int, bool], None]
-    history: Callable[[Inject, RunContext, int, bool], None]
-    finalize: Callable[[Inject, RunContext, int], None]
-    amend: Callable[[Amend, RunContext], str | None]
-    record: Callable[[int, Outcome, str, AnyPrepared | None, int | None, str | None, RunContext], EventResult]
+    order: Callable[[Write, RunContext], OrderRef]
+    plan_writes: Callable[[Write, RunContext, OrderRef], WritePlan]
+    write: Callable[[Write, RunContext, int, str, AnyWrite], Answer]
+    record: Callable[
+        [int, Outcome, str, AnyPrepared | None, list[str] | None, str | None, RunContext], EventResult
+    ]
     notify: Callable[[EventResult, AnyPrepared | None], None]
 
 
@@ -109,37 +119,19 @@ def _read_steps(rt: Runtime) -> dict[str, Any]:
 
 def _write_steps(rt: Runtime) -> dict[str, Any]:
     @DBOS.step(name="revel.order", **WRITE_RETRY)
-    def order_step(prepared: Inject, run: RunContext) -> OrderRef:
-        return writer(rt, prepared, run).ensure_order(prepared.plan, absent=run.revel_absent)
+    def order_step(prepared: Write, run: RunContext) -> OrderRef:
+        known = prepared.order_id if prepared.mode != "create" else None
+        return writer(rt, prepared, run).order(prepared.plan, known=known, absent=run.revel_absent)
 
-    @DBOS.step(name="revel.item", **WRITE_RETRY)
-    def item_step(prepared: Inject, run: RunContext, order_id: int, index: int) -> None:
-        writer(rt, prepared, run).ensure_item(prepared.plan, order_id, index)
+    @DBOS.step(name="revel.plan_writes", **WRITE_RETRY)
+    def plan_writes_step(prepared: Write, run: RunContext, ref: OrderRef) -> WritePlan:
+        return writer(rt, prepared, run).plan_writes(prepared.plan, ref, mode=prepared.mode)
 
-    @DBOS.step(name="revel.payment", **WRITE_RETRY)
-    def payment_step(prepared: Inject, run: RunContext, order_id: int, adopted: bool) -> None:
-        writer(rt, prepared, run).ensure_payment(prepared.plan, order_id, adopted=adopted)
+    @DBOS.step(name="revel.write", **WRITE_RETRY)
+    def write_step(prepared: Write, run: RunContext, order_id: int, scope: str, write: AnyWrite) -> Answer:
+        return writer(rt, prepared, run).write(prepared.plan, order_id, scope, write)
 
-    @DBOS.step(name="revel.history", **WRITE_RETRY)
-    def history_step(prepared: Inject, run: RunContext, order_id: int, adopted: bool) -> None:
-        writer(rt, prepared, run).ensure_history(prepared.plan, order_id, adopted=adopted)
-
-    @DBOS.step(name="revel.finalize", **WRITE_RETRY)
-    def finalize_step(prepared: Inject, run: RunContext, order_id: int) -> None:
-        writer(rt, prepared, run).finalize(prepared.plan, order_id)
-
-    @DBOS.step(name="revel.amend", **WRITE_RETRY)
-    def amend_step(prepared: Amend, run: RunContext) -> str | None:
-        return writer(rt, prepared, run).amend(prepared.plan, prepared.order_id)
-
-    return {
-        "order": order_step,
-        "item": item_step,
-        "payment": payment_step,
-        "history": history_step,
-        "finalize": finalize_step,
-        "amend": amend_step,
-    }
+    return {"order": order_step, "plan_writes": plan_writes_step, "write": write_step}
 
 
 def _outcome_steps(rt: Runtime) -> dict[str, Any]:
@@ -149,7 +141,7 @@ def _outcome_steps(rt: Runtime) -> dict[str, Any]:
         outcome: Outcome,
         reason: str,
         prepared: AnyPrepared | None,
-        order_id: int | None,
+        changes: list[str] | None,
         error: str | None,
         run: RunContext,
     ) -> EventResult:
@@ -159,7 +151,7 @@ def _outcome_steps(rt: Runtime) -> dict[str, Any]:
             outcome,
             reason,
             prepared=prepared,
-            order_id=order_id,
+            changes=changes,
             error=error,
             correlation_id=run.correlation_id,
             workflow_id=run.workflow_id,

@@ -17,28 +17,28 @@ from dbos import DBOS, ScheduleInput
 
 from tripleseat_revel.kit.http import VendorError
 from tripleseat_revel.logging import correlation, get_logger, new_correlation_id
+from tripleseat_revel.sync import order_diff
 from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.sync.outcomes import Outcome
 from tripleseat_revel.sync.prepare import (
-    Amend,
     AnyPrepared,
     Cancelled,
     Drift,
     DryRun,
-    Inject,
     Problem,
     Skip,
     Unchanged,
+    Write,
 )
 from tripleseat_revel.sync.results import EventResult
+from tripleseat_revel.sync.revel_writer import OrderRef
 from tripleseat_revel.worker import bulk, janitor
-from tripleseat_revel.worker.dbos_private import DBOSException
+from tripleseat_revel.worker.dbos_private import DBOSException, MaxStepRetriesExceeded
 from tripleseat_revel.worker.reconcile import ReconcileSteps, register_reconcile_steps, run_reconcile
 from tripleseat_revel.worker.schedules import janitor_schedule, reconcile_schedules, scheduled_params
 from tripleseat_revel.worker.steps import RunContext, SyncSteps, register_sync_steps
 
 log = get_logger(__name__)
-Result = tuple[Outcome, str, int | None]
 
 
 @dataclass(frozen=True)
@@ -51,47 +51,78 @@ class Workflows:
     schedules: list[ScheduleInput]
 
 
-def _inject(steps: SyncSteps, prepared: Inject, run: RunContext) -> Result:
+@dataclass(frozen=True)
+class Ended:
+    """How a sync run ended: its outcome, why, and the differences it found (drift, mismatch)."""
+
+    outcome: Outcome
+    reason: str
+    changes: list[str] | None = None
+
+
+def _refused(refusal: str, problems: list[str]) -> Ended:
+    reason = refusal + (": " + "; ".join(problems) if problems else "")
+    return Ended(Outcome.DRIFT, reason, problems)
+
+
+def _write(steps: SyncSteps, prepared: Write, run: RunContext) -> Ended:
+    """Make Revel's order equal the plan, then compare what Revel answered with the plan."""
     ref = steps.order(prepared, run)
-    if ref.complete:
-        return (
-            Outcome.ALREADY_INJECTED,
-            f"Revel order {ref.order_id} already existed (found by local_id)",
-            ref.order_id,
+    planned = steps.plan_writes(prepared, run, ref)
+    if planned.refusal:
+        return _refused(planned.refusal, order_diff.differences(prepared.plan, planned.before))
+    answers: list[order_diff.Answer] = []
+    for write in planned.writes:
+        answers.append(steps.write(prepared, run, ref.order_id, planned.key, write))
+        if answers[-1].refused:
+            now = order_diff.after(planned.before, answers)
+            return _refused(str(answers[-1].refused), order_diff.differences(prepared.plan, now))
+    problems = order_diff.differences(prepared.plan, order_diff.after(planned.before, answers))
+    if problems:
+        reason = f"Revel's order {ref.order_id} differs from the plan after the writes: " + "; ".join(
+            problems
         )
-    for index in range(len(prepared.plan.items)):
-        steps.item(prepared, run, ref.order_id, index)
-    steps.payment(prepared, run, ref.order_id, ref.adopted)
-    steps.history(prepared, run, ref.order_id, ref.adopted)
-    steps.finalize(prepared, run, ref.order_id)
-    reason = f"Revel order {ref.order_id} created"
+        return Ended(Outcome.FAILED_MONEY_MISMATCH, reason, problems)
+    return _verified(prepared, ref, written=bool(planned.writes))
+
+
+def _verified(prepared: Write, ref: OrderRef, *, written: bool) -> Ended:
+    order = ref.order_id
+    if not written:
+        return Ended(Outcome.ALREADY_INJECTED, f"Revel order {order} matches the event (checked)")
+    if prepared.mode == "amend":
+        return Ended(Outcome.AMENDED, "order amended: " + "; ".join(prepared.changes or ["to the event"]))
+    verb = "created" if ref.fresh or prepared.mode == "create" and ref.ours else "completed"
+    reason = f"Revel order {order} {verb}"
     if prepared.plan.skipped_items:
         reason += (
             f"; {len(prepared.plan.skipped_items)} unmapped item(s) left off (listed in the order notes)"
         )
-    return Outcome.INJECTED, reason, ref.order_id
+    return Ended(Outcome.INJECTED, reason)
 
 
-def _act(steps: SyncSteps, prepared: AnyPrepared, run: RunContext) -> Result:
+def _act(steps: SyncSteps, prepared: AnyPrepared, run: RunContext) -> Ended:
     """Make Revel match what `prepare` decided, and say how it ended."""
     if isinstance(prepared, Skip | Problem | Cancelled):
-        return prepared.outcome, prepared.reason, getattr(prepared, "order_id", None)
+        return Ended(prepared.outcome, prepared.reason)
     if isinstance(prepared, Unchanged):
-        return Outcome.ALREADY_INJECTED, "the order matches the event", prepared.order_id
+        return Ended(Outcome.ALREADY_INJECTED, "the order matches the event")
     if isinstance(prepared, DryRun):
-        return Outcome.WOULD_INJECT, "dry run: the order was planned, nothing written to Revel", None
+        return Ended(Outcome.WOULD_INJECT, "dry run: the order was planned, nothing written to Revel")
     if isinstance(prepared, Drift):
-        return (
-            Outcome.DRIFT,
-            "the event changed after injection: " + "; ".join(prepared.changes),
-            prepared.order_id,
-        )
-    if isinstance(prepared, Amend):
-        refused = steps.amend(prepared, run)
-        if refused:
-            return Outcome.DRIFT, f"{refused}. Changes: " + "; ".join(prepared.changes), prepared.order_id
-        return Outcome.AMENDED, "order amended: " + "; ".join(prepared.changes), prepared.order_id
-    return _inject(steps, prepared, run)
+        return Ended(Outcome.DRIFT, f"{prepared.reason}: " + "; ".join(prepared.changes), prepared.changes)
+    return _write(steps, prepared, run)
+
+
+def _failure(exc: Exception) -> tuple[str, str]:
+    """(reason, error) of a sync that raised: the vendor's error, also when retries ran out."""
+    cause: BaseException = exc
+    if isinstance(exc, MaxStepRetriesExceeded) and exc.errors:
+        cause = exc.errors[-1]
+    if isinstance(cause, VendorError):
+        return f"{cause.vendor} error: {cause}", str(cause)
+    error = f"{type(cause).__name__}: {cause}"
+    return f"internal error: {error}", error
 
 
 def _register_sync_event(rt: Runtime) -> Callable[[int, dict[str, Any]], EventResult]:
@@ -103,22 +134,22 @@ def _register_sync_event(rt: Runtime) -> Callable[[int, dict[str, Any]], EventRe
         error: str | None = None
         try:
             if not begun.switches.enabled:
-                prepared = Skip(
-                    outcome=Outcome.SKIPPED_DISABLED, reason="the connector is disabled (ENABLE_CONNECTOR)"
-                )
+                reason = "the connector is disabled (ENABLE_CONNECTOR)"
+                prepared = Skip(outcome=Outcome.SKIPPED_DISABLED, reason=reason)
             else:
                 prepared = steps.prepare(event_id, steps.fetch(event_id), begun)
-            outcome, reason, order_id = _act(steps, prepared, run)
-        except VendorError as exc:
-            outcome, reason, order_id, error = Outcome.FAILED, f"{exc.vendor} error: {exc}", None, str(exc)
-            log.warning("sync.failed", error=str(exc))
+            ended = _act(steps, prepared, run)
+        except (VendorError, MaxStepRetriesExceeded) as exc:  # retries ran out: a recorded failure
+            reason, error = _failure(exc)
+            ended = Ended(Outcome.FAILED, reason)
+            log.warning("sync.failed", error=error)
         except DBOSException:
             raise  # cancellation and engine errors belong to DBOS
         except Exception as exc:
-            error = f"{type(exc).__name__}: {exc}"
-            outcome, reason, order_id = Outcome.FAILED, f"internal error: {error}", None
+            reason, error = _failure(exc)
+            ended = Ended(Outcome.FAILED, reason)
             log.exception("sync.crashed")
-        result = steps.record(event_id, outcome, reason, prepared, order_id, error, run)
+        result = steps.record(event_id, ended.outcome, ended.reason, prepared, ended.changes, error, run)
         steps.notify(result, prepared)
         return result
 
@@ -130,6 +161,7 @@ def _register_sync_event(rt: Runtime) -> Callable[[int, dict[str, Any]], EventRe
             workflow_id=DBOS.workflow_id or f"adhoc-{event_id}",
             source=request.get("source", "unknown"),
             revel_absent=request.get("revel_absent"),
+            amend=bool(request.get("amend")),
         )
         with correlation(run.correlation_id, event_id=event_id):
             return run_sync(event_id, run)

@@ -86,7 +86,7 @@ def seed(rt: Runtime, event_id: int, **fields: Any) -> None:
         "name": f"Event {event_id}",
         "event_date": rt.clock().date().isoformat(),
         "location_name": "Harbor Room",
-        "state": "injected",
+        "state": "verified",
         "outcome": "INJECTED",
         "reason": "Revel order 7001 created",
         "attempts": 1,

@@ -1,7 +1,9 @@
 """Revel REST client: `API-AUTHENTICATION: key:secret`, Tastypie lists followed through meta.next.
 
-Reads are retried with backoff; POSTs never are (a failed POST may have landed: the caller looks
-the record up before writing again). PATCHes set absolute values, so repeating one is harmless.
+Reads are retried with backoff; writes (POST, PATCH, DELETE) only after an error that proves they
+were not applied (429, a connection that never opened): one that may have landed goes back to the
+caller, who checks Revel before writing again (a repeated POST duplicates, a repeated discount
+PATCH may stack, a repeated DELETE answers 404).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from tripleseat_revel.integrations.revel.errors import (
+    WRITES,
     RevelError,
     RevelResponseError,
     error_from_response,
@@ -110,12 +113,12 @@ class RevelClient:
         body: Any = None,
         retry: RetryPolicy | None = None,
     ) -> Any:
-        # A POST is repeated only after an error that proves it was not applied (429, connect
-        # failure); an ambiguous one goes back to the caller, who looks the record up first.
+        # A write is repeated only after an error that proves it was not applied (429, connect
+        # failure); an ambiguous one goes back to the caller, who checks Revel first.
         return with_retries(
             lambda: self._request_once(method, path, endpoint, params, body),
             policy=retry or self.retry,
-            unambiguous_only=method == "POST",
+            unambiguous_only=method in WRITES,
         )
 
     @staticmethod

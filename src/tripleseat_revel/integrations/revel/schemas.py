@@ -59,6 +59,12 @@ class Product(RevelModel):
     sku: str | None = None
 
 
+class AppliedDiscount(RevelModel):
+    id: int | None = None
+    discount: str | None = None
+    discount_amount: Money = Decimal("0.00")
+
+
 class Order(RevelModel):
     id: int
     uuid: str | None = None
@@ -72,7 +78,9 @@ class Order(RevelModel):
     tax: Money = Decimal("0.00")
     final_total: Money = Decimal("0.00")
     remaining_due: Money = Decimal("0.00")
+    discount: str | None = None  # the discount record's URI
     discount_amount: Money | None = None
+    applied_discounts: list[AppliedDiscount] | None = None  # absent from some answers
     service_charge: Money | None = None
     gratuity: Money | None = None
     closed: bool = False

@@ -92,6 +92,8 @@ def _resource_routes(router: APIRouter, world: SandboxWorld, spec: ResourceSpec)
             record = state.update(name, obj_id, body, request.method, request.url.path)
         except RevelError as exc:
             return _error(exc)
+        if not state.settings.patch_returns_body:
+            return Response(status_code=state.settings.patch_status)
         return JSONResponse(record, status_code=state.settings.patch_status)
 
     async def remove(obj_id: int, request: Request) -> Response:

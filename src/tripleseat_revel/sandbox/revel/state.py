@@ -89,6 +89,16 @@ class RevelSettings(BaseModel):
     cart_local_id: bool = False
     cart_require_text_plain: bool = False
     denied_resources: list[str] = Field(default_factory=list)
+    # What Revel does with an order's money (the public record is silent; TSRC saw totals kept):
+    # "kept" keeps the totals a client writes; "recomputed" recomputes them after every write from
+    # the lines, the discount, the payments and the establishment's `tax_rate` (PATCHed totals ignored).
+    totals: Literal["kept", "recomputed"] = "kept"
+    tax_rate: float = Field(default=0.085, ge=0, le=1)  # applied when totals are recomputed
+    # A discount PATCHed onto an order that has one: "replace" it, or "stack" another on top.
+    discount_patch: Literal["replace", "stack"] = "replace"
+    negative_payments: bool = True  # a Payment with a negative amount (a refund) is accepted
+    patch_returns_body: bool = True  # False: PATCH answers 202 with no body (Tastypie's default)
+    closed_orders_locked: bool = False  # True: items and payments of a closed order refuse writes
 
 
 @dataclass
@@ -211,6 +221,7 @@ class RevelState:
         candidate = {**self._defaults(spec), **fields}
         validation.check_required(spec, candidate)
         validation.check_references(spec, candidate, self.lookup)
+        self._check_variants(name, candidate)
         stamped = {**self._stamps(candidate, creating=True), **fields}
         record = self.insert(name, stamped)
         self._after_write(name, record, fields)
@@ -228,6 +239,7 @@ class RevelState:
         candidate = {**record, **fields}
         validation.check_required(spec, candidate)
         validation.check_references(spec, candidate, self.lookup)
+        self._check_variants(name, candidate)
         record.update(self._stamps(candidate, creating=False), **fields)
         if name == "Order":
             record["version"] = int(record.get("version") or 0) + 1
@@ -243,9 +255,12 @@ class RevelState:
         }
         if not allowed.get(name, True):
             raise RevelError(405, f"DELETE is not allowed on {name}.")
-        record = self.records[name].pop(ident, None)
+        record = self.records[name].get(ident)
         if record is None:
             raise not_found(path)
+        self._check_variants(name, record)
+        self.records[name].pop(ident)
+        self._after_write(name, record, {})
         self.log_write("DELETE", name, record, None, 204, "rest")
 
     def _writable(self, name: str, method: str) -> ResourceSpec:
@@ -267,28 +282,64 @@ class RevelState:
         tz = ZoneInfo(est.get("time_zone") or "America/Los_Angeles")
         return self.clock.now().astimezone(tz).replace(tzinfo=None)
 
+    def _owning_order(self, name: str, record: Record) -> Record | None:
+        if name == "Order":
+            return record
+        if name in ORDER_CHILDREN and record.get("order"):
+            return self.lookup("Order", id_from_uri(record["order"]) or 0)
+        return None
+
+    def _check_variants(self, name: str, record: Record) -> None:
+        """The refusals some Revel instances may make (RevelSettings)."""
+        if name == "Payment" and not self.settings.negative_payments and float(record.get("amount") or 0) < 0:
+            raise bad_request("Payment.amount: a payment amount cannot be negative.")
+        order = self._owning_order(name, record)
+        locked = self.settings.closed_orders_locked and name in ("OrderItem", "Payment")
+        if locked and order is not None and self._derived(order)["closed"]:
+            raise bad_request(f"Order {order['id']} is closed.")
+
     def _after_write(self, name: str, record: Record, fields: Record) -> None:
         if name == "Order" and "discount" in fields:
             self._apply_discount(record)
+        order = self._owning_order(name, record)
+        if self.settings.totals == "recomputed" and order is not None:
+            self._recompute(order)
+
+    def _recompute(self, order: Record) -> None:
+        """Revel's own totals from the order's lines, discount and payments (the variant)."""
+        lines = [i for i in self.child_records("OrderItem", order["id"]) if not i.get("voided_date")]
+        subtotal = round(sum(float(i["quantity"]) * float(i["price"]) for i in lines), 2)
+        discount = float(order.get("discount_amount") or 0)
+        tax = round((subtotal - discount) * self.settings.tax_rate, 2)
+        paid = sum(float(p["amount"]) for p in self.child_records("Payment", order["id"]))
+        final = round(subtotal - discount + tax, 2)
+        order.update(subtotal=subtotal, tax=tax, final_total=final, remaining_due=round(final - paid, 2))
 
     def _apply_discount(self, order: Record) -> None:
-        # Setting a discount on the order makes Revel create an AppliedDiscountOrder (TSRC dump).
+        # Setting a discount on the order makes Revel create an AppliedDiscountOrder (TSRC dump);
+        # a Revel that stacks them keeps the earlier ones and adds their amounts up.
         existing = self.child_records("AppliedDiscountOrder", order["id"])
-        for ado in existing:
-            self.records["AppliedDiscountOrder"].pop(ado["id"], None)
+        stacking = self.settings.discount_patch == "stack"
+        if not stacking:
+            for ado in existing:
+                self.records["AppliedDiscountOrder"].pop(ado["id"], None)
         if not order.get("discount"):
             return
         discount = self.lookup("Discount", id_from_uri(order["discount"]) or 0) or {}
+        amount = float(order.get("discount_amount") or 0.0)
         self.insert(
             "AppliedDiscountOrder",
             {
                 "name": discount.get("name"),
                 "discount": order["discount"],
                 "order": order["resource_uri"],
-                "discount_amount": order.get("discount_amount") or 0.0,
-                "rule_amount": order.get("discount_rule_amount") or order.get("discount_amount") or 0.0,
+                "discount_amount": amount,
+                "rule_amount": order.get("discount_rule_amount") or amount,
             },
         )
+        if stacking and existing:
+            total = amount + sum(float(a.get("discount_amount") or 0) for a in existing)
+            order.update(discount_amount=total, discount_rule_amount=total)
 
     def log_write(self, method: str, name: str, record: Record, body: Any, status: int, source: str) -> None:
         self.writes.append(

@@ -95,8 +95,8 @@ def event_page(request: Request, who: UserDep, event_id: int = EventId) -> Respo
         "trail": trail,
         "tz": tz,
         "today": queries.today(rt, tz),  # the location's, for "Today"/"Tomorrow"
-        "plan": record.plan or record.injected_plan,
-        "live": live_order(rt, order_id, record.plan or record.injected_plan) if order_id else None,
+        "plan": record.plan or record.verified_plan,
+        "live": live_order(rt, order_id, record.plan or record.verified_plan) if order_id else None,
         "changes": (record.drift or {}).get("changes") or [],
     }
     return render(request, "dashboard/event.html", context)

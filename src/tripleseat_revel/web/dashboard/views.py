@@ -26,12 +26,14 @@ from tripleseat_revel.web.dashboard.session import (
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 STATE_LABELS = {
-    "injected": "On the POS",
+    "verified": "On the POS",
     "waiting": "Waiting for its day",
+    "writing": "Being written",
     "skipped": "Skipped",
     "failed": "Failed",
-    "drift": "Changed after injection",
+    "drift": "Differs from TripleSeat",
     "missed": "Missed",
+    "resolved": "Resolved by hand",
     "dry_run": "Dry run: would inject",
     "pending": "Pending",
 }

@@ -1,0 +1,319 @@
+"""What Revel's order holds, what must be written to make it equal a plan, and whether Revel's
+answers show it equal (pure: no I/O).
+
+The writer (revel_writer.py) reads an order into an `OrderSnapshot` (or knows it is empty, having
+just made it), asks `writes_for` for the difference with the plan, performs those writes, and
+builds the snapshot *after* from Revel's own answers to them (`after`). `differences` between that
+and the plan is what decides between a verified order and FAILED_MONEY_MISMATCH.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tripleseat_revel.integrations.revel.schemas import Order, OrderItem, id_from_uri
+from tripleseat_revel.kit.money import ZERO
+from tripleseat_revel.sync.plan import OrderPlan, PlannedItem
+
+ORDER_TOTALS = ("subtotal", "discount", "service_charge", "gratuity", "tax", "final_total", "remaining_due")
+# The Revel Order field of each of those totals.
+REVEL_FIELD = {"discount": "discount_amount"}
+Signature = tuple[int | None, int, Decimal]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class RevelLine(_Frozen):
+    """One live OrderItem as Revel holds it."""
+
+    id: int | None = None
+    product_id: int | None
+    quantity: int
+    price: Decimal
+
+    @property
+    def signature(self) -> Signature:
+        return (self.product_id, self.quantity, self.price)
+
+    @classmethod
+    def of(cls, item: OrderItem) -> RevelLine:
+        return cls(id=item.id, product_id=item.product_id, quantity=int(item.quantity), price=item.price)
+
+
+class OrderTotals(_Frozen):
+    """An order's own money fields, and what its applied discounts add up to (if Revel said)."""
+
+    subtotal: Decimal = ZERO
+    discount: Decimal = ZERO
+    service_charge: Decimal = ZERO
+    gratuity: Decimal = ZERO
+    tax: Decimal = ZERO
+    final_total: Decimal = ZERO
+    remaining_due: Decimal = ZERO
+    applied_discounts: Decimal | None = None
+    discount_set: bool = False  # the order carries a discount record
+    closed: bool = False
+    establishment: int | None = None
+
+    @classmethod
+    def of(cls, order: Order) -> OrderTotals:
+        applied = order.applied_discounts
+        return cls(
+            subtotal=order.subtotal,
+            discount=order.discount_amount or ZERO,
+            service_charge=order.service_charge or ZERO,
+            gratuity=order.gratuity or ZERO,
+            tax=order.tax,
+            final_total=order.final_total,
+            remaining_due=order.remaining_due,
+            applied_discounts=sum((a.discount_amount for a in applied), ZERO)
+            if applied is not None
+            else None,
+            discount_set=bool(order.discount) or bool(applied),
+            closed=order.closed,
+            establishment=id_from_uri(order.establishment),
+        )
+
+
+class OrderSnapshot(_Frozen):
+    """An order: its totals, its live lines, what was paid on it, whether it has a history record."""
+
+    order_id: int
+    totals: OrderTotals
+    lines: tuple[RevelLine, ...] = ()
+    paid: Decimal = ZERO
+    has_history: bool = False
+
+    @property
+    def complete(self) -> bool:
+        """Made through to its totals (by us or by someone else): lines and a final total."""
+        return bool(self.lines) and self.totals.final_total > 0
+
+
+# ---- the writes ---------------------------------------------------------------------------------
+
+
+class RemoveLine(_Frozen):
+    kind: Literal["remove"] = "remove"
+    line: RevelLine
+
+    @property
+    def key(self) -> str:
+        return f"del:{self.line.id}"
+
+
+class AddLine(_Frozen):
+    kind: Literal["add"] = "add"
+    index: int  # the plan line it writes
+    product_id: int
+    quantity: int
+    price: Decimal
+    copies_after: int  # how many lines of this product, quantity and price the order has after it
+
+    @property
+    def key(self) -> str:
+        return f"add:{self.product_id}:{self.quantity}:{self.price:.2f}:{self.copies_after}"
+
+
+class Pay(_Frozen):
+    kind: Literal["pay"] = "pay"
+    amount: Decimal  # negative: a refund
+    paid_after: Decimal
+
+    @property
+    def key(self) -> str:
+        return f"pay:{self.amount:.2f}:{self.paid_after:.2f}"
+
+
+class AddHistory(_Frozen):
+    kind: Literal["history"] = "history"
+
+    @property
+    def key(self) -> str:
+        return "history"
+
+
+class Finalize(_Frozen):
+    kind: Literal["final"] = "final"
+    fingerprint: str
+    set_discount: bool  # write the discount too (only when it differs: a repeat could stack)
+
+    @property
+    def key(self) -> str:
+        return f"final:{self.fingerprint[:16]}"
+
+
+Write = Annotated[RemoveLine | AddLine | Pay | AddHistory | Finalize, Field(discriminator="kind")]
+AnyWrite = RemoveLine | AddLine | Pay | AddHistory | Finalize
+
+
+@dataclass(frozen=True)
+class RevelBehaviour:
+    """What this Revel instance does where its documentation is silent (settings, or the findings
+    of `doctor --probe`)."""
+
+    item_delete: bool = True  # an OrderItem can be deleted
+    refunds: bool = False  # a negative Payment records a refund
+    discounts_stack: bool = False  # a second discount PATCH adds to the first instead of replacing it
+
+
+class Writes(_Frozen):
+    """What makes the order equal the plan (in the order Revel needs), or why it cannot be done."""
+
+    writes: tuple[Write, ...] = ()
+    refusal: str | None = None
+
+
+def _signature(item: PlannedItem) -> Signature:
+    return (item.product_id, item.quantity, item.unit_price)
+
+
+def _line_writes(plan: OrderPlan, snapshot: OrderSnapshot) -> tuple[list[RemoveLine], list[AddLine]]:
+    """Lines the order has beyond the plan (removed, newest first), and plan lines it lacks."""
+    want = Counter(_signature(i) for i in plan.items)
+    have = Counter(line.signature for line in snapshot.lines)
+    extra, kept = have - want, have & want
+    removals: list[RemoveLine] = []
+    for line in sorted(snapshot.lines, key=lambda x: x.id or 0, reverse=True):
+        if extra[line.signature] > 0:
+            extra[line.signature] -= 1
+            removals.append(RemoveLine(line=line))
+    adds: list[AddLine] = []
+    seen: Counter[Signature] = Counter()
+    for index, item in enumerate(plan.items):
+        sig = _signature(item)
+        seen[sig] += 1
+        if seen[sig] > kept[sig]:  # the first kept[sig] lines of this kind are on the order already
+            adds.append(
+                AddLine(
+                    index=index,
+                    product_id=item.product_id,
+                    quantity=item.quantity,
+                    price=item.unit_price,
+                    copies_after=seen[sig],
+                )
+            )
+    return removals, adds
+
+
+def _discount_differs(plan: OrderPlan, totals: OrderTotals) -> bool:
+    want = plan.totals.discount
+    if totals.discount != want or (totals.applied_discounts is not None and totals.applied_discounts != want):
+        return True
+    return want == 0 and totals.discount_set
+
+
+def _totals_differ(plan: OrderPlan, totals: OrderTotals) -> bool:
+    return any(getattr(totals, name) != getattr(plan.totals, name) for name in ORDER_TOTALS)
+
+
+def writes_for(plan: OrderPlan, snapshot: OrderSnapshot, behaviour: RevelBehaviour) -> Writes:
+    """The writes that make `snapshot` equal `plan`, or the reason the connector will not write."""
+    removals, adds = _line_writes(plan, snapshot)
+    payment = plan.totals.paid - snapshot.paid
+    discount = _discount_differs(plan, snapshot.totals)
+    needed = bool(removals or adds or payment or discount or not snapshot.has_history)
+    needed = needed or _totals_differ(plan, snapshot.totals)
+    if not needed:
+        return Writes()
+    refusal = _refusal(plan, snapshot, behaviour, removals=removals, payment=payment, discount=discount)
+    if refusal:
+        return Writes(refusal=refusal)
+    writes: list[AnyWrite] = [*removals, *adds]
+    if payment:
+        writes.append(Pay(amount=payment, paid_after=plan.totals.paid))
+    if not snapshot.has_history:
+        writes.append(AddHistory())
+    writes.append(Finalize(fingerprint=plan.fingerprint, set_discount=discount))
+    return Writes(writes=tuple(writes))
+
+
+def _refusal(
+    plan: OrderPlan,
+    snapshot: OrderSnapshot,
+    behaviour: RevelBehaviour,
+    *,
+    removals: list[RemoveLine],
+    payment: Decimal,
+    discount: bool,
+) -> str | None:
+    if snapshot.totals.closed:
+        return f"Revel order {snapshot.order_id} is closed; change it at the POS"
+    if removals and not behaviour.item_delete:
+        lines = ", ".join(
+            f"{r.line.quantity} x product {r.line.product_id} @ {r.line.price:.2f}" for r in removals
+        )
+        return f"Revel does not let the connector remove order lines; remove at the POS: {lines}"
+    if payment < 0 and not behaviour.refunds:
+        return (
+            f"a refund of {-payment:.2f} (TripleSeat shows {plan.totals.paid:.2f} paid, the order "
+            f"{snapshot.paid:.2f}); the connector does not write refunds: refund it at the POS"
+        )
+    if discount and behaviour.discounts_stack and snapshot.totals.discount_set:
+        return (
+            f"the discount changed ({snapshot.totals.discount:.2f} -> {plan.totals.discount:.2f}) and "
+            "Revel adds a second discount instead of replacing the first: change it at the POS"
+        )
+    return None
+
+
+# ---- the order after the writes, from Revel's answers -------------------------------------------------
+
+
+class Answer(_Frozen):
+    """What Revel answered to one write (what the order holds after it, as far as it says)."""
+
+    line: RevelLine | None = None  # an added line
+    removed: int | None = None  # the id of a removed line
+    paid: Decimal | None = None  # the amount of a payment written
+    history: bool = False
+    totals: OrderTotals | None = None  # the order after the final PATCH
+    refused: str | None = None  # Revel refused the write (the order was left as it was)
+
+
+def after(before: OrderSnapshot, answers: list[Answer]) -> OrderSnapshot:
+    """The order once the writes were made, built from Revel's answers to them."""
+    removed = {a.removed for a in answers if a.removed is not None}
+    lines = [line for line in before.lines if line.id not in removed]
+    lines += [a.line for a in answers if a.line is not None]
+    totals = next((a.totals for a in reversed(answers) if a.totals is not None), before.totals)
+    return OrderSnapshot(
+        order_id=before.order_id,
+        totals=totals,
+        lines=tuple(lines),
+        paid=before.paid + sum((a.paid for a in answers if a.paid is not None), ZERO),
+        has_history=before.has_history or any(a.history for a in answers),
+    )
+
+
+def differences(plan: OrderPlan, order: OrderSnapshot) -> list[str]:
+    """How the order differs from the plan, in words (empty: it is exactly the plan)."""
+    found: list[str] = []
+    want = Counter(_signature(i) for i in plan.items)
+    have = Counter(line.signature for line in order.lines)
+    found += [f"line {_describe(sig)} is missing" for sig in sorted((want - have).elements(), key=str)]
+    found += [
+        f"line {_describe(sig)} is not in the plan" for sig in sorted((have - want).elements(), key=str)
+    ]
+    for name in ORDER_TOTALS:
+        planned, held = getattr(plan.totals, name), getattr(order.totals, name)
+        if planned != held:
+            found.append(f"{name.replace('_', ' ')}: planned {planned:.2f}, Revel has {held:.2f}")
+    if order.paid != plan.totals.paid:
+        found.append(f"paid: planned {plan.totals.paid:.2f}, Revel has {order.paid:.2f}")
+    applied = order.totals.applied_discounts
+    if applied is not None and applied != plan.totals.discount:
+        found.append(f"applied discounts: planned {plan.totals.discount:.2f}, Revel has {applied:.2f}")
+    return found
+
+
+def _describe(sig: Signature) -> str:
+    product, quantity, price = sig
+    return f"{quantity} x product {product} @ {price:.2f}"

@@ -1,0 +1,231 @@
+"""`on_change = "amend"`: an open order follows its event both ways (lines, quantities, prices,
+discount, payments); what Revel cannot do (a closed order, another location or date, a refund it
+cannot express) is DRIFT with the diff, never a success (issue 11, finding 3)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import FAST
+from tests.fixtures.events import CRUDITES, DATES, DINNER, EST, due_event
+from tests.fixtures.harness import Connector, running_connector
+from tests.fixtures.oracle import differences, expected
+from tests.fixtures.sandbox_api import change_event, orders_for, set_faults
+from tripleseat_revel.sandbox.server import SandboxServer
+from tripleseat_revel.sandbox.world import LOCATIONS_FILE
+
+pytestmark = pytest.mark.e2e
+
+
+def amend_locations(tmp_path: Path) -> Path:
+    """The sandbox's locations file with `on_change = "amend"`."""
+    path = tmp_path / "locations-amend.toml"
+    path.write_text(LOCATIONS_FILE.read_text().replace('on_change = "alert"', 'on_change = "amend"'))
+    return path
+
+
+@pytest.fixture
+def amending(sandbox: SandboxServer, tmp_path: Path) -> Iterator[Connector]:
+    with running_connector(
+        sandbox, tmp_path, LOCATIONS_FILE=str(amend_locations(tmp_path)), **FAST
+    ) as running:
+        yield running
+
+
+def _sync(connector: Connector, event_id: int) -> dict[str, Any]:
+    response = connector.sync(event_id)
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()["events"][0]
+    return result
+
+
+def _injected(connector: Connector, sandbox: SandboxServer, **fields: Any) -> dict[str, Any]:
+    """A due event whose order was made; its deposit is a fixed 50.00 (not a share of the total, which
+    a change of lines would turn into a refund)."""
+    event = due_event(sandbox, **{"deposit": "50.00", **fields})
+    assert _sync(connector, event["id"])["outcome"] == "INJECTED"
+    return event
+
+
+def _order(sandbox: SandboxServer, event_id: int) -> dict[str, Any]:
+    (order,) = orders_for(sandbox, event_id)
+    return order
+
+
+def test_quantities_prices_and_lines_follow_the_event(amending: Connector, sandbox: SandboxServer) -> None:
+    event = _injected(amending, sandbox)
+    changed = change_event(
+        sandbox,
+        event["id"],
+        items=[
+            {"menu_item_id": DINNER.menu_item_id, "quantity": 30},  # fewer
+            {"menu_item_id": CRUDITES.menu_item_id, "quantity": 2, "price": "99.00"},  # new price
+        ],  # the dates are gone
+    )
+
+    result = _sync(amending, event["id"])
+
+    assert result["outcome"] == "AMENDED", result["reason"]
+    assert differences(expected(changed, EST), _order(sandbox, event["id"])) == []
+
+
+def test_a_removed_discount_is_removed_from_the_order(amending: Connector, sandbox: SandboxServer) -> None:
+    event = _injected(amending, sandbox, discount="10%")
+    changed = change_event(sandbox, event["id"], discount="0")
+
+    result = _sync(amending, event["id"])
+
+    assert result["outcome"] == "AMENDED", result["reason"]
+    order = _order(sandbox, event["id"])
+    assert differences(expected(changed, EST), order) == []
+    assert order["applied_discounts"] == []
+
+
+def test_a_changed_discount_replaces_the_old_one(amending: Connector, sandbox: SandboxServer) -> None:
+    event = _injected(amending, sandbox, discount="10%")
+    changed = change_event(sandbox, event["id"], discount="25%")
+
+    assert _sync(amending, event["id"])["outcome"] == "AMENDED"
+
+    assert differences(expected(changed, EST), _order(sandbox, event["id"])) == []
+
+
+def test_a_refunded_deposit_is_drift_when_refunds_are_not_written(
+    amending: Connector, sandbox: SandboxServer
+) -> None:
+    event = _injected(amending, sandbox, payments="deposit")
+    before = _order(sandbox, event["id"])
+    change_event(sandbox, event["id"], payments="none")
+
+    result = _sync(amending, event["id"])
+
+    assert result["outcome"] == "DRIFT", result["reason"]
+    assert "refund" in result["reason"] and "paid" in result["reason"]
+    assert _order(sandbox, event["id"])["payments"] == before["payments"]
+
+
+@pytest.fixture
+def refunding(sandbox: SandboxServer, tmp_path: Path) -> Iterator[Connector]:
+    locations = str(amend_locations(tmp_path))
+    with running_connector(
+        sandbox, tmp_path, LOCATIONS_FILE=locations, REVEL_REFUNDS="true", **FAST
+    ) as running:
+        yield running
+
+
+def test_a_refunded_deposit_is_refunded_on_the_order_where_refunds_are_written(
+    refunding: Connector, sandbox: SandboxServer
+) -> None:
+    event = _injected(refunding, sandbox, payments="deposit")
+    changed = change_event(sandbox, event["id"], payments="none")
+
+    result = _sync(refunding, event["id"])
+
+    assert result["outcome"] == "AMENDED", result["reason"]
+    assert differences(expected(changed, EST), _order(sandbox, event["id"])) == []
+
+
+def test_an_event_moved_to_another_location_is_drift_not_amended(
+    amending: Connector, sandbox: SandboxServer
+) -> None:
+    event = _injected(amending, sandbox)
+    before = _order(sandbox, event["id"])
+    change_event(sandbox, event["id"], location_id=20272)
+
+    result = _sync(amending, event["id"])
+
+    assert result["outcome"] == "DRIFT", result["reason"]
+    assert "establishment 8 -> 9" in result["reason"]
+    assert orders_for(sandbox, event["id"]) == [before]  # nothing written, no second order
+
+
+def test_a_closed_order_is_drift_with_the_diff(amending: Connector, sandbox: SandboxServer) -> None:
+    event = _injected(amending, sandbox, payments="full")  # paid in full: Revel closes it
+    assert _order(sandbox, event["id"])["closed"] is True
+    before = _order(sandbox, event["id"])
+    change_event(
+        sandbox, event["id"], items=[{"menu_item_id": DINNER.menu_item_id, "quantity": 12}], payments="full"
+    )
+
+    result = _sync(amending, event["id"])
+
+    assert result["outcome"] == "DRIFT", result["reason"]
+    assert "closed" in result["reason"]
+    assert _order(sandbox, event["id"]) == before
+
+
+def test_lost_responses_during_an_amend_still_leave_exactly_the_new_order(
+    amending: Connector, sandbox: SandboxServer
+) -> None:
+    event = _injected(amending, sandbox)
+    changed = change_event(
+        sandbox,
+        event["id"],
+        items=[
+            {"menu_item_id": DINNER.menu_item_id, "quantity": 20},
+            {"menu_item_id": DATES.menu_item_id, "quantity": 9},
+        ],
+        payments="partial",
+    )
+    set_faults(
+        sandbox,
+        "revel",
+        lost_response_rate=1.0,
+        lost_response_mode="502",
+        methods=["POST", "PATCH", "DELETE"],
+    )
+
+    result = _sync(amending, event["id"])
+
+    set_faults(sandbox, "revel", lost_response_rate=0.0)
+    assert result["outcome"] == "AMENDED", result["reason"]
+    assert differences(expected(changed, EST), _order(sandbox, event["id"])) == []
+
+
+def _stacking(sandbox: SandboxServer) -> None:
+    response = httpx.put(
+        f"{sandbox.revel_url}/_sandbox/settings", json={"discount_patch": "stack"}, timeout=30
+    )
+    assert response.status_code == 200
+
+
+def test_a_revel_that_stacks_discounts_unexpectedly_is_a_money_mismatch(
+    amending: Connector, sandbox: SandboxServer
+) -> None:
+    event = _injected(amending, sandbox, discount="10%")
+    _stacking(sandbox)
+    change_event(sandbox, event["id"], discount="20%")
+
+    result = _sync(amending, event["id"])
+
+    assert result["outcome"] == "FAILED_MONEY_MISMATCH", result["reason"]
+    assert "discount" in result["reason"]
+
+
+@pytest.fixture
+def stack_aware(sandbox: SandboxServer, tmp_path: Path) -> Iterator[Connector]:
+    locations = str(amend_locations(tmp_path))
+    with running_connector(
+        sandbox, tmp_path, LOCATIONS_FILE=locations, REVEL_DISCOUNTS_STACK="true", **FAST
+    ) as running:
+        yield running
+
+
+def test_where_revel_stacks_discounts_a_changed_discount_is_drift_and_nothing_is_written(
+    stack_aware: Connector, sandbox: SandboxServer
+) -> None:
+    event = _injected(stack_aware, sandbox, discount="10%")
+    _stacking(sandbox)
+    before = _order(sandbox, event["id"])
+    change_event(sandbox, event["id"], discount="20%")
+
+    result = _sync(stack_aware, event["id"])
+
+    assert result["outcome"] == "DRIFT", result["reason"]
+    assert "discount" in result["reason"]
+    assert _order(sandbox, event["id"])["applied_discounts"] == before["applied_discounts"]
