@@ -9,8 +9,8 @@ outcome the ledger reports.
 from __future__ import annotations
 
 import email
-import time
 import email.policy
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
