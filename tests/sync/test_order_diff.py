@@ -1,0 +1,225 @@
+"""The difference between a Revel order and a plan, and the writes that close it (pure)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from tests.fixtures.factories import (
+    build_document,
+    build_event_model,
+    build_inputs,
+    build_line_item,
+    build_payment,
+)
+from tripleseat_revel.sync.order_diff import (
+    AddLine,
+    Answer,
+    Finalize,
+    OrderSnapshot,
+    OrderTotals,
+    Pay,
+    RemoveLine,
+    RevelBehaviour,
+    RevelLine,
+    after,
+    differences,
+    writes_for,
+)
+from tripleseat_revel.sync.plan import OrderPlan, plan_order
+
+D = Decimal
+
+
+def plan_of(*lines: tuple[str, str], discount: str = "0.0", paid: str | None = None) -> OrderPlan:
+    """A plan of (quantity, price) lines of the mapped dinner product 579 (ids in order)."""
+    items = [build_line_item(id=n, quantity=q, price=p) for n, (q, p) in enumerate(lines, 1)]
+    payments = [build_payment(amount=paid)] if paid else []
+    document = build_document(lines=items, discount=discount, tax_rate="10", payments=payments)
+    plan = plan_order(build_event_model(documents=[document]), build_inputs())
+    assert isinstance(plan, OrderPlan)
+    return plan
+
+
+def held(plan: OrderPlan, **changes: Any) -> OrderSnapshot:
+    """The order exactly as `plan` wants it (a verified order), with `changes`."""
+    t = plan.totals
+    totals = OrderTotals(
+        subtotal=t.subtotal,
+        discount=t.discount,
+        tax=t.tax,
+        final_total=t.final_total,
+        remaining_due=t.remaining_due,
+        applied_discounts=t.discount,
+        discount_set=t.discount > 0,
+    )
+    lines = tuple(
+        RevelLine(id=100 + n, product_id=i.product_id, quantity=i.quantity, price=i.unit_price)
+        for n, i in enumerate(plan.items)
+    )
+    snapshot = OrderSnapshot(order_id=7, totals=totals, lines=lines, paid=t.paid, has_history=True)
+    return snapshot.model_copy(update=changes)
+
+
+EMPTY = OrderSnapshot(order_id=7, totals=OrderTotals())
+DEFAULT = RevelBehaviour()
+
+
+def kinds(plan: OrderPlan, snapshot: OrderSnapshot, behaviour: RevelBehaviour = DEFAULT) -> list[str]:
+    return [w.kind for w in writes_for(plan, snapshot, behaviour).writes]
+
+
+def test_a_new_order_gets_every_line_the_payment_the_history_and_the_totals() -> None:
+    plan = plan_of(("10", "12"), ("5", "3"), discount="6.0", paid="20.0")
+
+    planned = writes_for(plan, EMPTY, DEFAULT)
+
+    assert planned.refusal is None
+    assert [w.kind for w in planned.writes] == ["add", "add", "pay", "history", "final"]
+    pay, final = planned.writes[2], planned.writes[4]
+    assert isinstance(pay, Pay) and (pay.amount, pay.paid_after) == (D("20.00"), D("20.00"))
+    assert isinstance(final, Finalize) and final.set_discount is True
+
+
+def test_an_order_equal_to_the_plan_needs_nothing() -> None:
+    plan = plan_of(("10", "12"), discount="6.0", paid="20.0")
+    assert writes_for(plan, held(plan), DEFAULT).writes == ()
+    assert differences(plan, held(plan)) == []
+
+
+def test_a_changed_quantity_removes_the_old_line_and_adds_the_new() -> None:
+    before, plan = plan_of(("10", "12"), ("5", "3")), plan_of(("8", "12"), ("5", "3"))
+
+    planned = writes_for(plan, held(before), DEFAULT)
+
+    remove, add = planned.writes[0], planned.writes[1]
+    assert isinstance(remove, RemoveLine) and remove.line.quantity == 10
+    assert isinstance(add, AddLine) and (add.quantity, add.price, add.copies_after) == (8, D("12.00"), 1)
+    assert [w.kind for w in planned.writes] == ["remove", "add", "final"]
+
+
+def test_repeated_lines_are_numbered_by_how_many_there_will_be() -> None:
+    plan = plan_of(("2", "5"), ("2", "5"), ("2", "5"))
+    one = held(plan_of(("2", "5")))
+
+    adds = [w for w in writes_for(plan, one, DEFAULT).writes if isinstance(w, AddLine)]
+
+    assert [(a.index, a.copies_after) for a in adds] == [(1, 2), (2, 3)]
+
+
+def test_a_removed_discount_is_written_and_a_kept_one_is_not() -> None:
+    discounted, plain = plan_of(("10", "12"), discount="6.0"), plan_of(("10", "12"))
+
+    removal = writes_for(plain, held(discounted), DEFAULT).writes[-1]
+    kept = writes_for(plan_of(("10", "12"), ("1", "1"), discount="6.0"), held(discounted), DEFAULT).writes[-1]
+
+    assert isinstance(removal, Finalize) and removal.set_discount is True
+    assert isinstance(kept, Finalize) and kept.set_discount is False
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "snapshot_changes", "plan_lines", "refusal"),
+    [
+        (DEFAULT, {"totals": OrderTotals(closed=True)}, (("8", "12"),), "is closed"),
+        (RevelBehaviour(item_delete=False), {}, (("8", "12"),), "remove at the POS"),
+        (DEFAULT, {"paid": D("50.00")}, (("10", "12"),), "a refund of 50.00"),
+    ],
+    ids=["closed-order", "no-item-delete", "refund"],
+)
+def test_what_revel_cannot_do_is_refused_with_the_reason(
+    behaviour: RevelBehaviour,
+    snapshot_changes: dict[str, Any],
+    plan_lines: tuple[tuple[str, str], ...],
+    refusal: str,
+) -> None:
+    before = held(plan_of(("10", "12")), **snapshot_changes)
+
+    planned = writes_for(plan_of(*plan_lines), before, behaviour)
+
+    assert planned.writes == ()
+    assert planned.refusal is not None and refusal in planned.refusal
+
+
+def test_a_refund_is_a_negative_payment_where_refunds_are_written() -> None:
+    plan = plan_of(("10", "12"))
+    pay = writes_for(plan, held(plan, paid=D("50.00")), RevelBehaviour(refunds=True)).writes[0]
+    assert isinstance(pay, Pay) and (pay.amount, pay.paid_after) == (D("-50.00"), D("0.00"))
+
+
+def test_a_discount_change_on_a_revel_that_stacks_them_is_refused() -> None:
+    before, plan = plan_of(("10", "12"), discount="6.0"), plan_of(("10", "12"), discount="12.0")
+    planned = writes_for(plan, held(before), RevelBehaviour(discounts_stack=True))
+    assert planned.refusal is not None and "adds a second discount" in planned.refusal
+
+
+def test_a_closed_order_equal_to_the_plan_is_fine() -> None:
+    plan = plan_of(("10", "12"))
+    closed = held(plan, totals=held(plan).totals.model_copy(update={"closed": True}))
+    assert writes_for(plan, closed, DEFAULT) == writes_for(plan, held(plan), DEFAULT)
+
+
+# ---- the order after the writes, from Revel's answers --------------------------------------------
+
+
+def _answers_for(plan: OrderPlan, **final: Any) -> list[Answer]:
+    t = plan.totals
+    lines = [
+        Answer(line=RevelLine(id=n, product_id=i.product_id, quantity=i.quantity, price=i.unit_price))
+        for n, i in enumerate(plan.items)
+    ]
+    totals = OrderTotals(
+        subtotal=t.subtotal,
+        discount=t.discount,
+        tax=t.tax,
+        final_total=t.final_total,
+        remaining_due=t.remaining_due,
+        applied_discounts=t.discount,
+    ).model_copy(update=final)
+    return [*lines, Answer(paid=t.paid), Answer(history=True), Answer(totals=totals)]
+
+
+def test_answers_that_echo_the_plan_verify() -> None:
+    plan = plan_of(("10", "12"), discount="6.0", paid="20.0")
+    assert differences(plan, after(EMPTY, _answers_for(plan))) == []
+
+
+def test_revel_recomputing_the_totals_is_a_difference() -> None:
+    plan = plan_of(("10", "12"), paid="20.0")
+    answered = _answers_for(plan, tax=D("10.20"), final_total=D("130.20"))
+
+    assert differences(plan, after(EMPTY, answered)) == [
+        "tax: planned 12.00, Revel has 10.20",
+        "final total: planned 132.00, Revel has 130.20",
+    ]
+
+
+def test_a_stacked_discount_is_a_difference() -> None:
+    plan = plan_of(("10", "12"), discount="6.0")
+    found = differences(plan, after(EMPTY, _answers_for(plan, applied_discounts=D("12.00"))))
+    assert found == ["applied discounts: planned 6.00, Revel has 12.00"]
+
+
+def test_an_item_priced_by_revel_is_a_difference() -> None:
+    plan = plan_of(("10", "12"))
+    answers = _answers_for(plan)
+    answers[0] = Answer(line=RevelLine(id=1, product_id=579, quantity=10, price=D("9.99")))
+    assert differences(plan, after(EMPTY, answers))[:2] == [
+        "line 10 x product 579 @ 12.00 is missing",
+        "line 10 x product 579 @ 9.99 is not in the plan",
+    ]
+
+
+def test_removed_and_added_lines_count_from_the_answers() -> None:
+    plan = plan_of(("8", "12"))
+    before = held(plan_of(("10", "12")))
+    answers = [
+        Answer(removed=100),
+        Answer(line=RevelLine(id=9, product_id=579, quantity=8, price=D("12.00"))),
+    ]
+
+    now = after(before, answers)
+
+    assert [line.quantity for line in now.lines] == [8]
+    assert [d for d in differences(plan, now) if d.startswith("line")] == []
