@@ -56,8 +56,10 @@ class SyncRequester(Protocol):
         source: str,
         correlation_id: str | None = None,
         revel_absent: dict[str, str] | None = None,
+        amend: bool = False,
     ) -> SyncRequest:
-        """In a transaction of its own."""
+        """In a transaction of its own. `amend`: an operator's "amend now" (the order follows the
+        event whatever the location's `on_change`); such a run never joins one already queued."""
         ...
 
 

@@ -119,8 +119,11 @@ def decide(
     switches: Switches,
     ledger: LedgerView,
     now: datetime,
+    recheck: bool = False,
 ) -> Decision:
-    """The decision for one freshly fetched event (`None` = deleted in TripleSeat)."""
+    """The decision for one freshly fetched event (`None` = deleted in TripleSeat). `recheck`: plan
+    an event with an order even if a drift or a resolution of its current state stands (an
+    operator's "amend now")."""
     if not switches.enabled:
         return Decision(Action.SKIP, Outcome.SKIPPED_DISABLED, "the connector is disabled (ENABLE_CONNECTOR)")
     if event is None or event.deleted_at:
@@ -139,16 +142,18 @@ def decide(
         reason = f"status {event.status_upper or 'unknown'} (injected: {eligible})"
         return Decision(Action.SKIP, Outcome.SKIPPED_STATUS, reason, target)
     if has_order:
-        return _with_order(event, target, ledger)
+        return _with_order(event, target, ledger, recheck=recheck)
     return _gate(event, target, now)
 
 
-def _with_order(event: Event, target: Target, ledger: LedgerView) -> Decision:
+def _with_order(event: Event, target: Target, ledger: LedgerView, *, recheck: bool) -> Decision:
     """An event whose order exists: unchanged since it was verified (or since an alert that stands),
     or to be planned and compared with the order."""
     fingerprint = material_fingerprint(event)
     if ledger.state is EventState.VERIFIED and ledger.verified_ts_fingerprint == fingerprint:
         return Decision(Action.SKIP, Outcome.ALREADY_INJECTED, "unchanged since injection", target)
+    if recheck:
+        return Decision(Action.PLAN, None, "checked again on request", target)
     if ledger.ts_fingerprint == fingerprint and ledger.state is EventState.DRIFT:
         return Decision(Action.SKIP, Outcome.DRIFT, ledger.reason or "changed after injection", target)
     if ledger.ts_fingerprint == fingerprint and ledger.state is EventState.RESOLVED:

@@ -276,7 +276,14 @@ def prepare(
     """Decide and plan one fetched event. With `write=False` (preview) the ledger is only read."""
     with rt.db.session() as session:
         view = ledger.ledger_view(ledger.get_record(session, event_id))
-    decision = decide(event, config=rt.config, switches=begun.switches, ledger=view, now=begun.now)
+    decision = decide(
+        event,
+        config=rt.config,
+        switches=begun.switches,
+        ledger=view,
+        now=begun.now,
+        recheck=begun.force_amend,
+    )
     target = decision.target
     if event is not None and write:
         with rt.db.session() as session:

@@ -67,10 +67,10 @@ class Accepted(BaseModel):
     mode: Literal["single", "bulk"]
 
 
-def _single(rt: Runtime, event_id: int, dry_run: bool) -> Any:
+def sync_one(rt: Runtime, event_id: int, dry_run: bool, *, source: str = "api", amend: bool = False) -> Any:
     if dry_run:
         return preview_single(rt, event_id)
-    done = sync_and_wait(rt, event_id, source="api", timeout=rt.settings.SYNC_WAIT_SECONDS)
+    done = sync_and_wait(rt, event_id, source=source, timeout=rt.settings.SYNC_WAIT_SECONDS, amend=amend)
     if done.result is not None:
         return summarise("single", [done.result])
     run_id = done.request.workflow_id
@@ -116,7 +116,7 @@ async def sync_tripleseat(
 
     GET and POST behave the same (the replaced system's clients use both)."""
     if event_id is not None:
-        return await run_in_threadpool(_single, rt, event_id, dry_run)
+        return await run_in_threadpool(sync_one, rt, event_id, dry_run)
     return await run_in_threadpool(_bulk, rt, engine, hours_back, dry_run)
 
 

@@ -93,9 +93,18 @@ class DbosSyncRequester:
         source: str,
         correlation_id: str | None = None,
         revel_absent: dict[str, str] | None = None,
+        amend: bool = False,
     ) -> SyncRequest:
-        """Request a sync in a transaction of its own."""
+        """Request a sync in a transaction of its own (an amend is a run of its own, never joined
+        to a queued one; the event's queue partition still runs one sync at a time)."""
         with self.db.engine.begin() as conn:
+            if amend:
+                workflow_id = f"amend-{event_id}-{uuid.uuid4().hex[:12]}"
+                cid = correlation_id or current_correlation_id() or new_correlation_id()
+                self._enqueue(
+                    conn, event_id, workflow_id, {"source": source, "correlation_id": cid, "amend": True}
+                )
+                return SyncRequest(event_id, workflow_id, collapsed=False)
             return self.request_in(
                 conn, event_id, source=source, correlation_id=correlation_id, revel_absent=revel_absent
             )
@@ -109,9 +118,12 @@ class SyncWait:
     result: EventResult | None
 
 
-def sync_and_wait(rt: Runtime, event_id: int, *, source: str, timeout: float) -> SyncWait:
-    """Sync one event now and wait up to `timeout` seconds for its result (API, dashboard, CLI)."""
-    request = rt.syncs.request(event_id, source=source)
+def sync_and_wait(
+    rt: Runtime, event_id: int, *, source: str, timeout: float, amend: bool = False
+) -> SyncWait:
+    """Sync one event now and wait up to `timeout` seconds for its result (API, dashboard, CLI).
+    `amend`: an operator's "amend now" (see SyncRequester.request)."""
+    request = rt.syncs.request(event_id, source=source, amend=amend)
     state, output = wait_for(request.workflow_id, timeout)
     if isinstance(output, EventResult):
         return SyncWait(request, output)

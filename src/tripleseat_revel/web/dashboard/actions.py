@@ -25,10 +25,10 @@ def source(who: str) -> str:
     return f"dashboard: {who}"[:SOURCE_MAX]
 
 
-def sync_now(rt: Runtime, event_id: int, who: str) -> tuple[str, str]:
-    """Sync one event and wait a bounded time for its result."""
+def sync_now(rt: Runtime, event_id: int, who: str, *, amend: bool = False) -> tuple[str, str]:
+    """Sync one event (or amend its order now) and wait a bounded time for its result."""
     wait = min(rt.settings.SYNC_WAIT_SECONDS, MAX_WAIT_SECONDS)
-    done = sync_and_wait(rt, event_id, source=source(who), timeout=wait)
+    done = sync_and_wait(rt, event_id, source=source(who), timeout=wait, amend=amend)
     if done.result is not None:
         return result_message(done.result)
     return "info", f"Event {event_id}: the sync is still running; reload this page in a moment."

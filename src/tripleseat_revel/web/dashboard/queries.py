@@ -136,13 +136,6 @@ def _attention_query(rt: Runtime) -> sa.Select[Any]:
     )
 
 
-def attention(rt: Runtime) -> list[EventRow]:
-    """Failed, drifted and missed events of the last 30 days and ahead, soonest first."""
-    query = _attention_query(rt).order_by(EventRecord.event_date, EventRecord.event_id).limit(500)
-    with rt.db.session() as session:
-        return [_row(rt, record) for record in session.scalars(query)]
-
-
 def attention_count(rt: Runtime) -> int:
     query = sa.select(sa.func.count()).select_from(_attention_query(rt).subquery())
     with rt.db.session() as session:

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from starlette.responses import Response
 
+from tripleseat_revel.sync import problems
 from tripleseat_revel.sync.switches import NAMES, set_switch
 from tripleseat_revel.web.dashboard import queries
 from tripleseat_revel.web.dashboard.actions import queue_syncs, sync_now
@@ -49,10 +50,34 @@ SWITCHES = {
 
 @router.get("/failures")
 def failures_page(request: Request, who: UserDep) -> Response:
-    """Events that need someone: failed, changed after injection, or missed."""
-    rows = queries.attention(runtime_of(request))
-    failed = [row.id for row in rows if row.state == "failed"]
+    """Events that need someone: failed, differing from TripleSeat, or missed; with what differs."""
+    rows = problems.open_problems(runtime_of(request))
+    failed = [row.event_id for row in rows if row.state == "failed"]
     return render(request, "dashboard/failures.html", {"rows": rows, "failed_ids": failed})
+
+
+@router.post("/failures/amend")
+def amend_now(request: Request, who: FormUserDep, event_id: Annotated[int, Form(gt=0, le=2**53)]) -> Response:
+    """Make the event's order follow the event now (audited), and show the result."""
+    rt = runtime_of(request)
+    found = problems.problem_of(rt, event_id)
+    if found is None or not found.amendable:
+        return redirect(request, "/failures", ("warning", f"Event {event_id} has no order to amend."))
+    return redirect(request, "/failures", sync_now(rt, event_id, who, amend=True))
+
+
+@router.post("/failures/acknowledge")
+def acknowledge(
+    request: Request,
+    who: FormUserDep,
+    event_id: Annotated[int, Form(gt=0, le=2**53)],
+    note: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """Resolve a problem by hand (audited, with the note): it stays resolved until the event changes."""
+    resolved = problems.acknowledge(runtime_of(request), event_id, by=actor(who), note=note.strip())
+    if resolved is None:
+        return redirect(request, "/failures", ("warning", f"Event {event_id} has no open problem."))
+    return redirect(request, "/failures", ("success", f"Event {event_id}: {resolved.outcome} acknowledged."))
 
 
 @router.post("/failures/retry")
