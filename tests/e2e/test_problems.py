@@ -122,7 +122,7 @@ def test_the_dashboard_shows_the_diff_and_amends_and_acknowledges(
         assert record is not None
         assert (record.state, record.resolved_by, record.resolution) == (
             "resolved",
-            "Maria",
+            "Maria (dashboard)",
             "guest list fixed by hand",
         )
     assert f"#{other['id']}" not in _text(operator.client.get("/failures").text)
