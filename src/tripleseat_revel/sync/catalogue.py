@@ -41,6 +41,7 @@ class CatalogueCache:
             self._entries[establishment] = (self._clock(), catalogue)
         return catalogue
 
+
 def load_mappings(db: Database, config: LocationsConfig) -> Mappings:
     """Mappings of the locations file, overridden by those an operator saved in the dashboard."""
     entries: dict[tuple[int, int | None], int] = {
