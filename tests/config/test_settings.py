@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -264,8 +265,10 @@ SECRETS = {
 
 
 @pytest.mark.parametrize("render", [repr, str], ids=["repr", "str"])
-def test_secret_values_never_rendered(monkeypatch: pytest.MonkeyPatch, render: object) -> None:
-    text = render(settings(monkeypatch, **SECRETS))  # type: ignore[operator]
+def test_secret_values_never_rendered(
+    monkeypatch: pytest.MonkeyPatch, render: Callable[[object], str]
+) -> None:
+    text = render(settings(monkeypatch, **SECRETS))
     assert [name for name, value in SECRETS.items() if value in text] == []
 
 
