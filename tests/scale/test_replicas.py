@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -50,15 +52,20 @@ def test_the_scheduled_reconcile_fires_once_per_period_with_three_replicas(
         cluster.start()
         time.sleep(32)  # about six 5-second periods with all three replicas up
         client = cluster.client()
-        fired = client.list_workflows(name="scheduled_reconcile", load_input=False, load_output=False)
+        fired = client.list_workflows(name="scheduled_reconcile", load_input=True, load_output=False)
         children = client.list_workflows(name="reconcile", load_input=False, load_output=False)
         client.destroy()
     finally:
         cluster.stop()
         sandbox.stop()
-    per_period = Counter(w.workflow_id for w in fired)
+    # Counted by the period each run was scheduled for (its input), not by workflow id: ids are
+    # unique by construction, so a count per id could never exceed one.
+    ticks = [w.input["args"][0] for w in fired if w.input and w.input["args"][1] == {"kind": "interval"}]
+    per_period = Counter(ticks)
     assert len(per_period) >= 5  # the schedule kept firing
     assert set(per_period.values()) == {1}  # each period once, never once per replica
+    periods = sorted(per_period)
+    assert {later - earlier for earlier, later in pairwise(periods)} == {timedelta(seconds=5)}
     runs_per_parent = Counter(w.parent_workflow_id for w in children)
     assert len(children) >= 5 and set(runs_per_parent.values()) == {1}
     executors = {w.executor_id for w in children}
