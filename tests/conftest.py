@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 
@@ -12,9 +13,17 @@ from tripleseat_revel.sandbox.faults import RateLimitSettings
 from tripleseat_revel.sandbox.server import SandboxServer, serve_in_thread
 from tripleseat_revel.sandbox.world import SandboxWorld
 
+
+class RateOverrides(TypedDict):
+    """Settings passed as `**FAST`; a TypedDict so its keys cannot be mistaken for other arguments."""
+
+    TRIPLESEAT_RATE_PER_SECOND: int
+    REVEL_RATE_PER_MINUTE: int
+
+
 # Tests raise the vendors' limits (on both sides) so they run fast; the benchmarks and the rate
 # limit tests keep the real ones.
-FAST = {"TRIPLESEAT_RATE_PER_SECOND": 200, "REVEL_RATE_PER_MINUTE": 60_000}
+FAST = RateOverrides(TRIPLESEAT_RATE_PER_SECOND=200, REVEL_RATE_PER_MINUTE=60_000)
 
 
 @pytest.fixture

@@ -256,7 +256,13 @@ class Settings(BaseSettings):
     PORT: int = Field(default=8000, ge=1, le=65535)
     PUBLIC_URL: str | None = None
     EXECUTOR_ID: str | None = None
-    DEAD_REPLICA_SECONDS: int = Field(default=120, ge=30)
+    # Replicas heartbeat every min(10 s, DEAD_REPLICA_SECONDS / 3), so a live one always beats
+    # at least three times per window. Values below 30 are for tests; in production keep it well
+    # above any stall you expect.
+    DEAD_REPLICA_SECONDS: int = Field(default=120, ge=3)
+    # How often the janitor looks for dead replicas: 60 is once a minute at :30 (half a minute
+    # after the reconcile tick); a divisor of a minute (tests use a few seconds) runs it that often.
+    JANITOR_INTERVAL_SECONDS: int = Field(default=60, ge=1, le=60)
     WORKFLOW_RETENTION_DAYS: int = Field(default=30, ge=1)
 
     # Switches (initial values; changed at run time from the dashboard/API and persisted)
@@ -305,6 +311,13 @@ class Settings(BaseSettings):
     def _tick(cls, value: int | None) -> int | None:
         if value is not None and not (60 % value == 0 if value < 60 else value % 60 == 0):
             raise ValueError("must divide a minute (1-30, 60) or be whole minutes")
+        return value
+
+    @field_validator("JANITOR_INTERVAL_SECONDS")
+    @classmethod
+    def _janitor_tick(cls, value: int) -> int:
+        if 60 % value != 0:
+            raise ValueError("must divide a minute (1-30, 60)")
         return value
 
     @property

@@ -37,7 +37,7 @@ def test_dry_run_plans_and_writes_nothing(sandbox: SandboxServer, tmp_path: Path
 
     done = _cli(sandbox, tmp_path, *args, "--dry-run")
 
-    assert done.returncode in (0, 1), done.stderr
+    assert done.returncode == 0, done.stderr  # a dry run only plans: it always exits 0
     assert "dry run: nothing written" in done.stdout
     assert str(event["id"]) in done.stdout and "WOULD_INJECT" in done.stdout
     assert orders_for(sandbox, event["id"]) == [] and writes(sandbox, "Order", "POST") == []

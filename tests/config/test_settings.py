@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,8 @@ def settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
         ("LOCATION_OVERRIDE", False),
         ("SYNC_INTERVAL_MINUTES", 45),
         ("SYNC_HOURS_BACK", 48),
+        ("DEAD_REPLICA_SECONDS", 120),
+        ("JANITOR_INTERVAL_SECONDS", 60),
         ("PORT", 8000),
         ("OUTBOX_DIR", Path("./var/outbox")),
         ("ADMIN_TOKEN", None),
@@ -216,6 +219,13 @@ def test_legacy_bad_time_zone_names_the_variable(monkeypatch: pytest.MonkeyPatch
         ("PORT", "70000", "PORT: Input should be less than or equal to 65535"),
         ("SYNC_INTERVAL_MINUTES", "0", "SYNC_INTERVAL_MINUTES: Input should be greater than or equal to 1"),
         ("SYNC_HOURS_BACK", "-1", "SYNC_HOURS_BACK: Input should be greater than or equal to 1"),
+        ("DEAD_REPLICA_SECONDS", "2", "DEAD_REPLICA_SECONDS: Input should be greater than or equal to 3"),
+        ("JANITOR_INTERVAL_SECONDS", "7", "JANITOR_INTERVAL_SECONDS: must divide a minute (1-30, 60)"),
+        (
+            "JANITOR_INTERVAL_SECONDS",
+            "120",
+            "JANITOR_INTERVAL_SECONDS: Input should be less than or equal to 60",
+        ),
         ("REVEL_BASE_URL", "acme.revelup.com", "REVEL_BASE_URL: expected an http(s):// URL"),
         ("DAY_OF_SWEEP_TIME", "25:00", "DAY_OF_SWEEP_TIME: expected HH:MM, e.g. 06:00"),
         ("DRY_RUN", "maybe", "DRY_RUN: Input should be a valid boolean, unable to interpret input"),
@@ -264,8 +274,10 @@ SECRETS = {
 
 
 @pytest.mark.parametrize("render", [repr, str], ids=["repr", "str"])
-def test_secret_values_never_rendered(monkeypatch: pytest.MonkeyPatch, render: object) -> None:
-    text = render(settings(monkeypatch, **SECRETS))  # type: ignore[operator]
+def test_secret_values_never_rendered(
+    monkeypatch: pytest.MonkeyPatch, render: Callable[[object], str]
+) -> None:
+    text = render(settings(monkeypatch, **SECRETS))
     assert [name for name, value in SECRETS.items() if value in text] == []
 
 

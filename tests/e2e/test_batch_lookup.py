@@ -14,9 +14,10 @@ from tests.conftest import FAST
 from tests.fixtures.harness import Connector, running_connector
 from tests.fixtures.sandbox_api import create_event, orders_for, revel_totals, stats, ts_totals
 from tripleseat_revel.sandbox import catalog
+from tripleseat_revel.sandbox.faults import RateLimitSettings
 from tripleseat_revel.sandbox.revel.seed import est_uri
 from tripleseat_revel.sandbox.server import SandboxServer
-from tripleseat_revel.sandbox.world import RateLimitSettings, SandboxWorld
+from tripleseat_revel.sandbox.world import SandboxWorld
 
 pytestmark = pytest.mark.e2e
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -13,20 +11,11 @@ from tests.conftest import FAST
 from tests.fixtures.events import due_event, expected_rows, item_rows
 from tests.fixtures.harness import ADMIN_TOKEN, ConnectorProcess, connector_env, free_port
 from tests.fixtures.sandbox_api import orders_for, revel_totals, set_faults, ts_totals, writes
+from tests.fixtures.waiting import wait_for
 from tripleseat_revel.sandbox.server import SandboxServer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-
-
-def _wait(condition: Any, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise TimeoutError(what)
 
 
 def _order_posted(sandbox: SandboxServer, event_id: int) -> bool:
@@ -62,7 +51,7 @@ def test_killed_after_the_order_post_the_restarted_worker_completes_that_same_or
             f"{proc.url}/api/sync/tripleseat", params={"event_id": event["id"]}, headers=AUTH
         )
         assert response.status_code == 202, response.text
-        _wait(lambda: _order_posted(sandbox, event["id"]), 30, "the Order POST")
+        wait_for(lambda: _order_posted(sandbox, event["id"]), 30, "the Order POST")
         httpx.delete(f"{sandbox.revel_url}/_sandbox/faults")
         proc.kill()
 
@@ -70,7 +59,7 @@ def test_killed_after_the_order_post_the_restarted_worker_completes_that_same_or
         assert half["items"] == [] and float(half["final_total"]) == 0
 
         proc.start()  # same executor id: DBOS recovers its unfinished workflow
-        state = _wait(
+        state = wait_for(
             lambda: (
                 (s := httpx.get(f"{proc.url}/api/events/{event['id']}", headers=AUTH).json()).get("outcome")
                 == "INJECTED"

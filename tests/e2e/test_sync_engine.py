@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import concurrent.futures
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.conftest import FAST
 from tests.fixtures.events import DINNER
 from tests.fixtures.events import due_event as _event
 from tests.fixtures.events import expected_rows as _expected_rows
 from tests.fixtures.events import item_rows as _item_rows
-from tests.fixtures.harness import Connector
+from tests.fixtures.harness import Connector, running_connector
 from tests.fixtures.sandbox_api import (
     change_event,
     money,
@@ -123,10 +125,13 @@ def test_events_that_must_not_be_injected_get_no_order_and_the_right_reason(
 
 
 def test_an_event_without_a_webhook_is_injected_by_the_reconcile_alone(
-    connector: Connector, sandbox: SandboxServer
+    sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     event = _event(sandbox, name="Quiet Booking (no webhook)")
-    response = connector.http.post("/api/sync/tripleseat", params={"hours_back": 48})
+    # The reconcile syncs the whole seeded corpus (~100 events): the API waits for its result
+    # however long that takes here, instead of answering 202 after the default 20 s.
+    with running_connector(sandbox, tmp_path, SYNC_WAIT_SECONDS="280", **FAST) as connector:
+        response = connector.http.post("/api/sync/tripleseat", params={"hours_back": 48}, timeout=290)
 
     assert response.status_code == 200, response.text
     body = response.json()

@@ -11,10 +11,11 @@ from tripleseat_revel.sandbox.catalog import (
     normalise,
     product_id,
 )
+from tripleseat_revel.sandbox.revel.state import Record
 from tripleseat_revel.sandbox.world import SandboxWorld
 
 
-def products_of(world: SandboxWorld, est: int) -> dict[str, dict]:
+def products_of(world: SandboxWorld, est: int) -> dict[str, Record]:
     uri = f"/enterprise/Establishment/{est}/"
     return {
         p["name"]: p

@@ -128,6 +128,7 @@ def test_change_items_recomputes_money_and_bumps_updated_at(ts: Api, ts_api: Api
     assert after.guest_count == 130
     assert [i.quantity for i in after.documents[0].line_items] == [130]
     check_document(after.documents[0])
+    assert after.documents[0].financials is not None
     assert after.documents[0].financials.discounts_total == 0
     assert after.documents[0].id == before.documents[0].id
     assert after.grand_total != before.grand_total

@@ -64,14 +64,20 @@ def test_product_mappings_match_the_catalog_and_the_revel_seed(world: SandboxWor
 def test_the_revel_ids_exist_in_every_establishment(world: SandboxWorld) -> None:
     config = load_locations_file(LOCATIONS_FILE)
     ids = config.revel
-    assert world.revel.lookup("CustomOrderOption", ids.dining_option)["name"] == "Triple Seat"
+    dining_option = world.revel.lookup("CustomOrderOption", ids.dining_option)
+    assert dining_option is not None
+    assert dining_option["name"] == "Triple Seat"
     assert world.revel.lookup("DiningOption", ids.dining_option) is not None
-    assert world.revel.lookup("CustomPaymentType", ids.payment_type)["name"] == "Triple Seat"
+    payment_type = world.revel.lookup("CustomPaymentType", ids.payment_type)
+    assert payment_type is not None
+    assert payment_type["name"] == "Triple Seat"
     discount = world.revel.lookup("Discount", ids.discount)
     assert discount is not None
     assert discount["is_open"]
     assert discount["establishment"] is None
-    assert world.revel.lookup("User", ids.user)["active"]
+    user = world.revel.lookup("User", ids.user)
+    assert user is not None
+    assert user["active"]
     station = world.revel.lookup("PosStation", ids.pos_station)
     assert station is not None
     assert station["establishment"] is None

@@ -4,6 +4,7 @@ what Revel refuses, the write log, and the cart API."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -37,7 +38,8 @@ def order_body(**extra: Any) -> dict[str, Any]:
 def create_order(rv: Api, **extra: Any) -> dict[str, Any]:
     response = rv.post("/resources/Order/", json=order_body(**extra))
     assert response.status_code == 201, response.text
-    return response.json()
+    created: dict[str, Any] = response.json()
+    return created
 
 
 def add_item(rv: Api, order: dict[str, Any], product: int = 801, **extra: Any) -> Any:
@@ -99,7 +101,7 @@ def test_order_items_need_a_product_of_the_same_establishment(rv: Api) -> None:
     good = add_item(rv, order, 801)
     assert good.status_code == 201
     item = OrderItem.model_validate(good.json())
-    assert (item.product_id, item.quantity, str(item.price)) == (801, 40, "45.00")
+    assert (item.product_id, item.quantity, str(item.price)) == (801, Decimal(40), "45.00")
     foreign = add_item(rv, order, 1201)
     assert foreign.status_code == 400
     assert "belongs to establishment 12" in foreign.json()["error_message"]
@@ -269,6 +271,13 @@ def test_service_fees_and_customers(rv: Api) -> None:
     )
 
 
+ORDER_INFO: dict[str, object] = {
+    "dining_option": 113,
+    "asap": False,
+    "notes": "Triple Seat Event #1",
+    "call_name": "Jane Smith",
+    "customer": {"first_name": "Jane", "last_name": "Smith"},
+}
 CART = {
     "skin": "weborder",
     "establishmentId": 8,
@@ -276,13 +285,7 @@ CART = {
         {"product": 801, "quantity": 10, "price": 3.5, "modifieritems": [], "special_request": ""},
         {"product": 817, "quantity": 2, "price": 65},
     ],
-    "orderInfo": {
-        "dining_option": 113,
-        "asap": False,
-        "notes": "Triple Seat Event #1",
-        "call_name": "Jane Smith",
-        "customer": {"first_name": "Jane", "last_name": "Smith"},
-    },
+    "orderInfo": ORDER_INFO,
     "paymentInfo": {"type": 236, "amount": 50, "tip": 0, "transaction_id": "ts-1"},
 }
 
@@ -326,7 +329,7 @@ def test_cart_variants_local_id_and_text_plain(rv: Api) -> None:
     rv.put("/_sandbox/settings", json={"cart_local_id": True, "cart_require_text_plain": True})
     as_json = rv.post("/specialresources/cart/submit/", json=CART)
     assert as_json.json() == {"status": "ERROR", "errorMsg": "Unhandled error"}
-    body = {**CART, "orderInfo": {**CART["orderInfo"], "local_id": "Triple Seat 9"}}
+    body = {**CART, "orderInfo": {**ORDER_INFO, "local_id": "Triple Seat 9"}}
     plain = rv.post(
         "/specialresources/cart/submit/", content=json.dumps(body), headers={"Content-Type": "text/plain"}
     )

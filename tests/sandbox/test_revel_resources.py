@@ -3,6 +3,8 @@ Django-style filters, parsed with the connector's Revel schemas."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 
 from tripleseat_revel.integrations.revel.schemas import Establishment, Order, Page, Product
@@ -11,14 +13,17 @@ from .conftest import Api
 
 PRODUCTS = "/resources/Product/"
 
+# Query parameters as httpx takes them.
+Params = Mapping[str, str | int]
 
-def page(api: Api, path: str, params: dict | list | None = None) -> Page:
+
+def page(api: Api, path: str, params: Params | None = None) -> Page:
     response = api.get(path, params=params)
     assert response.status_code == 200, response.text
     return Page.model_validate(response.json())
 
 
-def ids(api: Api, path: str, params: dict | list) -> list[int]:
+def ids(api: Api, path: str, params: Params) -> list[int]:
     return [o["id"] for o in page(api, path, params).objects]
 
 

@@ -63,6 +63,13 @@ def check_document(doc: Document) -> None:
     assert paid <= grand_total
 
 
+def grand_total_and_amount_due(doc: Document) -> tuple[Decimal, Decimal]:
+    assert doc.financials is not None, doc.id
+    grand_total, amount_due = doc.financials.grand_total, doc.financials.amount_due
+    assert grand_total is not None and amount_due is not None, doc.id
+    return grand_total, amount_due
+
+
 def test_every_document_adds_up_to_the_cent(corpus: list[Event]) -> None:
     documents = [d for e in corpus for d in e.documents]
     assert len(documents) >= 200
@@ -70,8 +77,9 @@ def test_every_document_adds_up_to_the_cent(corpus: list[Event]) -> None:
         check_document(doc)
     for event in corpus:
         if event.documents:
-            assert event.grand_total == sum(d.financials.grand_total for d in event.documents)
-            assert event.amount_due == sum(d.financials.amount_due for d in event.documents)
+            money = [grand_total_and_amount_due(d) for d in event.documents]
+            assert event.grand_total == sum(grand_total for grand_total, _ in money)
+            assert event.amount_due == sum(amount_due for _, amount_due in money)
 
 
 def test_size_statuses_and_dates(corpus: list[Event]) -> None:
@@ -82,7 +90,7 @@ def test_size_statuses_and_dates(corpus: list[Event]) -> None:
     assert max(offsets) == 20
     hours = {e.start_local.hour for e in corpus if e.start_local}
     assert min(hours) == 10
-    assert max(hours) in (20, 21)
+    assert max(hours) == 20
 
 
 def test_several_closed_events_today_in_every_location(corpus: list[Event]) -> None:
@@ -131,7 +139,11 @@ def test_the_edge_cases_are_all_there(corpus: list[Event]) -> None:
         ("Payment", "paid"),
         ("Deposit", "scheduled"),
     } <= set(states)
-    fully_paid = [d for d in docs if d.financials and d.financials.amount_due == 0 and d.payment_set.payments]
+    fully_paid = [
+        d
+        for d in docs
+        if d.financials and d.financials.amount_due == 0 and d.payment_set and d.payment_set.payments
+    ]
     assert len(fully_paid) >= 20
 
 

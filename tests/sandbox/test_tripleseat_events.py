@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from tripleseat_revel.integrations.tripleseat.schemas import EventEnvelope, LocationInfo, Site
 from tripleseat_revel.kit.timezones import to_iana
@@ -15,11 +16,12 @@ MONEY_STRING = re.compile(r"^\d+\.\d{1,2}$")
 FINANCIAL_DOC_KEYS = {"line_items", "billing_totals", "financials", "payment_set"}
 
 
-def get_event(api: Api, event_id: int, financial: bool) -> dict:
+def get_event(api: Api, event_id: int, financial: bool) -> dict[str, Any]:
     params = {"show_financial": "true"} if financial else {}
     response = api.get(f"/v1/events/{event_id}.json", params=params)
     assert response.status_code == 200
-    return response.json()
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def test_event_without_show_financial_has_documents_but_no_money_details(ts_api: Api) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 
-from tripleseat_revel.integrations.tripleseat.schemas import SearchPage
+from tripleseat_revel.integrations.tripleseat.schemas import Event, SearchPage
 from tripleseat_revel.sandbox.world import SandboxWorld
 
 from .conftest import Api
@@ -13,15 +14,18 @@ from .conftest import Api
 SEARCH = "/v1/events/search.json"
 TODAY = {"event_start_date": "11/25/2026", "event_end_date": "11/25/2026"}
 
+# Query parameters as httpx takes them: a mapping, or pairs when a name repeats.
+Params = Mapping[str, str | int] | list[tuple[str, str]]
 
-def search(api: Api, params: dict | list) -> SearchPage:
+
+def search(api: Api, params: Params) -> SearchPage:
     response = api.get(SEARCH, params=params)
     assert response.status_code == 200, response.text
     assert set(response.json()) == {"total_pages", "results"}
     return SearchPage.model_validate(response.json())
 
 
-def all_pages(api: Api, params: dict) -> list[int]:
+def all_pages(api: Api, params: Mapping[str, str | int]) -> list[int]:
     first = search(api, params)
     ids = [e.id for e in first.results]
     for page in range(2, first.total_pages + 1):
@@ -145,11 +149,20 @@ def test_dates_must_be_mm_dd_yyyy(ts_api: Api) -> None:
 
 def test_order_and_sort_direction(ts_api: Api, world: SandboxWorld) -> None:
     events = world.tripleseat.events
-    keys = {
+
+    def name(e: Event) -> str:
+        assert e.name is not None, f"event {e.id} has no name"
+        return e.name.casefold()
+
+    def start(e: Event) -> datetime:
+        assert e.start_instant is not None, f"event {e.id} has no start"
+        return e.start_instant
+
+    keys: dict[str, Callable[[Event], datetime | str]] = {
         "created_at": lambda e: events[e.id].created_at,
         "updated_at": lambda e: events[e.id].updated_at,
-        "name": lambda e: e.name.casefold(),
-        "event_start": lambda e: e.start_instant,
+        "name": name,
+        "event_start": start,
     }
     for order, key in keys.items():
         asc = search(ts_api, {**TODAY, "order": order}).results

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
+from dbos import DBOSClient, WorkflowStatus
 
 from tests.conftest import FAST
 from tests.fixtures.cluster import make_cluster
@@ -17,6 +18,7 @@ from tests.fixtures.events import due_event
 from tests.fixtures.harness import ADMIN_TOKEN
 from tests.fixtures.postgres import fresh_database
 from tests.fixtures.sandbox_api import orders_for, set_faults, stats, writes
+from tests.fixtures.waiting import wait_for
 from tripleseat_revel.sandbox.faults import RateLimitSettings
 from tripleseat_revel.sandbox.server import SandboxServer, serve_in_thread
 from tripleseat_revel.sandbox.world import SandboxWorld
@@ -31,36 +33,58 @@ def pg_url() -> Iterator[str]:
         yield url
 
 
-def _wait(condition: Any, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.5)
-    raise TimeoutError(what)
+PERIOD = 2  # seconds between scheduled reconciles (SYNC_INTERVAL_SECONDS)
+PERIODS = 5  # periods with all three replicas up that the schedule test waits for
+
+
+def _interval_ticks(client: DBOSClient) -> list[tuple[datetime, WorkflowStatus]]:
+    """Every run of the reconcile tick (not the day-of sweeps), with the time it was scheduled for."""
+    fired = client.list_workflows(name="scheduled_reconcile", load_input=True, load_output=False)
+    return [
+        (w.input["args"][0], w)
+        for w in fired
+        if w.input is not None and w.input["args"][1] == {"kind": "interval"}
+    ]
 
 
 def test_the_scheduled_reconcile_fires_once_per_period_with_three_replicas(
     pg_url: str, tmp_path: Path
 ) -> None:
     sandbox = serve_in_thread(SandboxWorld(empty=True))
-    cluster = make_cluster(sandbox, pg_url, tmp_path, serves=2, workers=1, SYNC_INTERVAL_SECONDS=5, **FAST)
+    cluster = make_cluster(
+        sandbox, pg_url, tmp_path, serves=2, workers=1, SYNC_INTERVAL_SECONDS=PERIOD, **FAST
+    )
     try:
         cluster.start()
-        time.sleep(32)  # about six 5-second periods with all three replicas up
+        all_up = datetime.now(UTC)  # every replica is ready: from here on all three run the schedule
         client = cluster.client()
-        fired = client.list_workflows(name="scheduled_reconcile", load_input=False, load_output=False)
-        children = client.list_workflows(name="reconcile", load_input=False, load_output=False)
-        client.destroy()
+        try:
+
+            def reconciled() -> tuple[list[tuple[datetime, WorkflowStatus]], list[WorkflowStatus]] | None:
+                ticks = _interval_ticks(client)
+                children = client.list_workflows(name="reconcile", load_input=False, load_output=False)
+                parents = {w.parent_workflow_id for w in children}
+                done = [w for at, w in ticks if at > all_up and w.workflow_id in parents]
+                return (ticks, children) if len(done) >= PERIODS else None
+
+            ticks, children = wait_for(
+                reconciled, 90, f"{PERIODS} periods after all three replicas were up, each with its reconcile"
+            )
+        finally:
+            client.destroy()
     finally:
         cluster.stop()
         sandbox.stop()
-    per_period = Counter(w.workflow_id for w in fired)
-    assert len(per_period) >= 5  # the schedule kept firing
+    # Counted by the period each run was scheduled for (its input), not by workflow id: ids are
+    # unique by construction, so a count per id could never exceed one.
+    per_period = Counter(at for at, _ in ticks)
     assert set(per_period.values()) == {1}  # each period once, never once per replica
+    periods = sorted(at for at in per_period if at > all_up)
+    assert len(periods) >= PERIODS
+    # No period missed while all three were up.
+    assert {later - earlier for earlier, later in pairwise(periods)} == {timedelta(seconds=PERIOD)}
     runs_per_parent = Counter(w.parent_workflow_id for w in children)
-    assert len(children) >= 5 and set(runs_per_parent.values()) == {1}
+    assert set(runs_per_parent.values()) == {1}
     executors = {w.executor_id for w in children}
     assert executors <= {r.executor_id for r in cluster.replicas}
 
@@ -75,11 +99,14 @@ def test_a_dead_replicas_unfinished_sync_is_recovered_by_another(
         tmp_path,
         serves=1,
         workers=1,
-        DEAD_REPLICA_SECONDS=30,
+        # Silent for 5 s (it beats every 5/3 s while alive) means dead; the janitor looks every 2 s.
+        DEAD_REPLICA_SECONDS=5,
+        JANITOR_INTERVAL_SECONDS=2,
         SYNC_WAIT_SECONDS="0.5",
         **FAST,
     )
     serve, worker = cluster.replicas
+    local_id = f"Triple Seat {event['id']}"
     try:
         serve.start()
         set_faults(
@@ -91,27 +118,28 @@ def test_a_dead_replicas_unfinished_sync_is_recovered_by_another(
             ).status_code
             == 202
         )
-        _wait(
-            lambda: any(
-                w["body"].get("local_id") == f"Triple Seat {event['id']}"
-                for w in writes(sandbox, "Order", "POST")
-            ),
+        wait_for(
+            lambda: any(w["body"].get("local_id") == local_id for w in writes(sandbox, "Order", "POST")),
             30,
-            "the Order POST",
+            "the serve replica's Order POST",
         )
         httpx.delete(f"{sandbox.revel_url}/_sandbox/faults")
         serve.kill()  # and it never comes back
         worker.start()
-        order = _wait(
+        wait_for(
+            lambda: "replica.recovered" in worker.log_path.read_text(),
+            60,
+            f"the worker's janitor to recover {serve.executor_id}'s workflows",
+        )
+        order = wait_for(
             lambda: [o for o in orders_for(sandbox, event["id"]) if float(o["final_total"]) > 0],
-            150,
-            "the janitor's recovery",
+            60,
+            "the recovered sync to complete the order",
         )
     finally:
         cluster.stop()
     assert len(order) == 1 and len(orders_for(sandbox, event["id"])) == 1
     assert len(order[0]["items"]) == 3
-    assert "replica.recovered" in worker.log_path.read_text()
 
 
 def test_vendor_rate_limits_hold_across_replicas(pg_url: str, tmp_path: Path) -> None:
@@ -134,7 +162,7 @@ def test_vendor_rate_limits_hold_across_replicas(pg_url: str, tmp_path: Path) ->
         for n, event in enumerate(events):  # spread the requests over all three replicas' queues
             url = cluster.servers[n % 2].url
             httpx.post(f"{url}/api/sync/tripleseat", params={"event_id": event["id"]}, headers=AUTH)
-        _wait(
+        wait_for(
             lambda: all(
                 len(orders_for(sandbox, e["id"])) == 1
                 and float(orders_for(sandbox, e["id"])[0]["final_total"]) > 0

@@ -5,6 +5,8 @@ Figures are literal Decimals worked out by hand (to the cent), never read back f
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -31,7 +33,6 @@ from tripleseat_revel.sync.plan import (
     PlanInputs,
     PlanProblem,
     ProblemKind,
-    fingerprint_of,
     local_id_for,
     plan_order,
 )
@@ -786,58 +787,96 @@ def test_plan_uses_the_inputs_local_id() -> None:
 # ---- fingerprint --------------------------------------------------------------------------------
 
 BASE_DOC: dict[str, Any] = {"service_rate": "20", "tax_rate": "8.75"}
+# The base event's fingerprint (40 x 45.00 dinner, 20 % service, 8.75 % tax, 40 guests, 15 June
+# 2026 at 6 PM), checked in: if this changes, every injected order would be reported as drifted.
+BASE_FINGERPRINT = "af88edbbd2bff2527a64958e1559836247ac7425a63069fb2c05ee228a25b071"
+
+
+def _base_payload(**kw: Any) -> dict[str, Any]:
+    """The base event as TripleSeat sends it; `kw` changes one of build_event's fields."""
+    return build_event(documents=[doc(dinner(), **BASE_DOC)], **kw)
 
 
 def _fingerprint(*lines: dict[str, Any], doc_kwargs: dict[str, Any] | None = None, **kw: Any) -> str:
+    """The base event's fingerprint with one thing changed: its lines, its document or a field."""
     document = doc(*(lines or (dinner(),)), **(doc_kwargs or BASE_DOC))
     return planned(event_of(document, **kw)).fingerprint
 
 
 def test_fingerprint_is_the_hash_of_the_plan() -> None:
+    # The material written out by hand from the figures above, hashed here: not by fingerprint_of.
+    material = {
+        "date": "2026-06-15",
+        "establishment": 8,
+        "guests": 40,
+        "items": [[579, 40, "45.00", None]],
+        "start": "2026-06-15T18:00:00",
+        "totals": {
+            "discount": "0.00",
+            "final_total": "2349.00",
+            "gratuity": "0.00",
+            "paid": "0.00",
+            "service_charge": "360.00",
+            "subtotal": "1800.00",
+            "tax": "189.00",
+        },
+    }
+    encoded = json.dumps(material, sort_keys=True, separators=(",", ":")).encode()
     plan = planned(event_of(doc(dinner(), **BASE_DOC)))
-    assert plan.fingerprint == fingerprint_of(plan)
+    assert plan.fingerprint == hashlib.sha256(encoded).hexdigest() == BASE_FINGERPRINT
 
 
 def test_fingerprint_is_stable_across_runs() -> None:
-    # A checked-in value: if this changes, every injected order would be reported as drifted.
-    assert _fingerprint() == "af88edbbd2bff2527a64958e1559836247ac7425a63069fb2c05ee228a25b071"
+    assert _fingerprint() == BASE_FINGERPRINT
 
 
-def test_fingerprint_is_the_same_for_the_same_event() -> None:
-    assert _fingerprint() == _fingerprint()
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pytest.param(_base_payload(updated_at="06/02/2026 09:30 AM"), id="saved-again"),
+        pytest.param(as_numbers(_base_payload()), id="money-as-json-numbers"),
+    ],
+)
+def test_fingerprint_is_the_same_for_the_same_event(payload: dict[str, Any]) -> None:
+    # The same event as TripleSeat may send it again: re-saved with nothing changed, or with its
+    # amounts as JSON numbers instead of strings.
+    assert planned(Event.model_validate(payload)).fingerprint == BASE_FINGERPRINT
 
 
 def test_fingerprint_changes_with_items() -> None:
-    assert _fingerprint(dinner(quantity="41.0")) != _fingerprint()
+    assert _fingerprint(dinner(quantity="41.0")) != BASE_FINGERPRINT
 
 
 def test_fingerprint_changes_with_an_added_item() -> None:
-    assert _fingerprint(dinner(), wine()) != _fingerprint()
+    assert _fingerprint(dinner(), wine()) != BASE_FINGERPRINT
 
 
 def test_fingerprint_changes_with_guests() -> None:
-    assert _fingerprint(guest_count=45) != _fingerprint()
+    assert _fingerprint(guest_count=45) != BASE_FINGERPRINT
 
 
 def test_fingerprint_changes_with_date() -> None:
-    assert _fingerprint(event_date=date(2026, 6, 16)) != _fingerprint()
+    assert _fingerprint(event_date=date(2026, 6, 16)) != BASE_FINGERPRINT
 
 
 def test_fingerprint_changes_with_start_time() -> None:
-    assert _fingerprint(start="7:00 PM") != _fingerprint()
+    assert _fingerprint(start="7:00 PM") != BASE_FINGERPRINT
 
 
 def test_fingerprint_changes_with_money() -> None:
-    assert _fingerprint(doc_kwargs={"service_rate": "18", "tax_rate": "8.75"}) != _fingerprint()
+    assert _fingerprint(doc_kwargs={"service_rate": "18", "tax_rate": "8.75"}) != BASE_FINGERPRINT
 
 
 def test_fingerprint_changes_with_payments() -> None:
     paid = {**BASE_DOC, "payments": [build_payment(amount="500.0")]}
-    assert _fingerprint(doc_kwargs=paid) != _fingerprint()
+    assert _fingerprint(doc_kwargs=paid) != BASE_FINGERPRINT
 
 
 def test_fingerprint_ignores_contact_phone() -> None:
-    assert _fingerprint(contact=build_contact(phone="555-0199")) == _fingerprint()
+    base = planned(event_of(doc(dinner(), **BASE_DOC)))
+    other = planned(event_of(doc(dinner(), **BASE_DOC), contact=build_contact(phone="555-0199")))
+    assert "555-0100" in base.notes and "555-0199" in other.notes  # the phone does reach the order
+    assert other.fingerprint == base.fingerprint == BASE_FINGERPRINT
 
 
 # ---- JSON snapshot -------------------------------------------------------------------------------

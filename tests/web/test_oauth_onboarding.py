@@ -13,6 +13,7 @@ from tests.fixtures.events import due_event
 from tests.fixtures.harness import running_connector
 from tests.fixtures.sandbox_api import orders_for
 from tripleseat_revel.integrations.tripleseat.onboarding import authorize_url
+from tripleseat_revel.integrations.tripleseat.tokens import DatabaseTokenStore
 from tripleseat_revel.models import OAuthToken
 from tripleseat_revel.sandbox.server import SandboxServer
 
@@ -45,7 +46,9 @@ def test_authorize_then_callback_stores_rotating_tokens_used_by_the_next_sync(
             stored = session.get(OAuthToken, "tripleseat")
             assert stored is not None
             stored.access_token = None
-        connector.rt.tripleseat.tokens._cache = None  # type: ignore[attr-defined]
+        tokens = connector.rt.tripleseat.tokens
+        assert isinstance(tokens, DatabaseTokenStore)
+        tokens._cache = None
         event = due_event(sandbox)
         assert connector.sync(event["id"]).json()["events"][0]["outcome"] == "INJECTED"
         with connector.rt.db.session() as session:

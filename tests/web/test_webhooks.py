@@ -157,24 +157,52 @@ def test_a_redelivery_is_recognised_and_a_burst_collapses_into_one_sync(enqueue_
     assert sorted(r.deliveries for r in _inbox(enqueue_only)) == [1, 1, 2]
 
 
-def test_duplicated_and_reordered_deliveries_make_one_sync_and_one_order(
+TRIGGERS = ("CREATE_EVENT", "UPDATE_EVENT", "STATUS_CHANGE_EVENT")
+
+
+def _fire(ts: httpx.Client, event_id: int, trigger: str) -> None:
+    """Three shuffled copies of one delivery, sent by the simulator; returns when all are answered."""
+    fired = ts.post(
+        "/_sandbox/webhooks/fire",
+        json={"event_ids": [event_id], "trigger": trigger, "copies": 3, "shuffle": True},
+    )
+    assert fired.status_code == 202
+    assert ts.post("/_sandbox/webhooks/wait", params={"timeout": 30}).json()["done"]
+
+
+def test_copies_of_a_delivery_add_no_sync_and_each_distinct_one_adds_one(
     connector: Connector, sandbox: SandboxServer
 ) -> None:
+    # Each trigger's copies arrive after the previous sync has finished, so nothing is queued to
+    # collapse into: one run per distinct delivery, none per copy.
     event = due_event(sandbox)
     ts = httpx.Client(base_url=sandbox.tripleseat_url, timeout=60)
     ts.put("/_sandbox/webhooks/config", json={"target_url": f"{connector.web.url}/webhooks/tripleseat"})
-    for trigger in ("CREATE_EVENT", "UPDATE_EVENT", "STATUS_CHANGE_EVENT"):
-        fired = ts.post(
-            "/_sandbox/webhooks/fire",
-            json={"event_ids": [event["id"]], "trigger": trigger, "copies": 3, "shuffle": True},
-        )
-        assert fired.status_code == 202
-    assert ts.post("/_sandbox/webhooks/wait", params={"timeout": 30}).json()["done"]
-    connector.wait_idle()
+    for trigger in TRIGGERS:
+        _fire(ts, event["id"], trigger)
+        connector.wait_idle()
 
     assert len(orders_for(sandbox, event["id"])) == 1
-    runs = DBOS.list_workflows(name="sync_event")
-    assert 1 <= len(runs) <= 3  # collapsed: at most one run per distinct delivery, never one per copy
+    assert len(DBOS.list_workflows(name="sync_event")) == len(TRIGGERS)
+    deliveries = ts.get("/_sandbox/webhooks").json()["attempts"]
+    assert len(deliveries) == 9 and all(a["status_code"] == 200 for a in deliveries)
+
+
+def test_duplicated_and_reordered_deliveries_while_a_sync_is_queued_collapse_into_it(
+    enqueue_only: Connector, sandbox: SandboxServer
+) -> None:
+    # No worker takes the first sync, so every later delivery finds it queued.
+    event = due_event(sandbox)
+    ts = httpx.Client(base_url=sandbox.tripleseat_url, timeout=60)
+    ts.put("/_sandbox/webhooks/config", json={"target_url": f"{enqueue_only.web.url}/webhooks/tripleseat"})
+    for trigger in TRIGGERS:
+        _fire(ts, event["id"], trigger)
+
+    assert len(_queued_syncs()) == 1
+    assert len(DBOS.list_workflows(name="sync_event")) == 1
+    assert sorted((r.trigger, r.deliveries) for r in _inbox(enqueue_only)) == [
+        (t, 3) for t in sorted(TRIGGERS)
+    ]
     deliveries = ts.get("/_sandbox/webhooks").json()["attempts"]
     assert len(deliveries) == 9 and all(a["status_code"] == 200 for a in deliveries)
 

@@ -15,7 +15,7 @@ from tripleseat_revel.db import dbos_url
 from tripleseat_revel.logging import get_logger
 from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.worker.queues import RECONCILE_QUEUE, SYNC_QUEUE
-from tripleseat_revel.worker.replicas import Heartbeat, default_executor_id
+from tripleseat_revel.worker.replicas import Heartbeat, default_executor_id, heartbeat_interval
 from tripleseat_revel.worker.workflows import Workflows
 
 log = get_logger(__name__)
@@ -84,7 +84,7 @@ def launch(
     _register_queues(rt)
     if schedules:
         DBOS.apply_schedules(workflows.schedules)
-    heartbeat = Heartbeat(rt.db, executor_id, role)
+    heartbeat = Heartbeat(rt.db, executor_id, role, heartbeat_interval(rt.settings.DEAD_REPLICA_SECONDS))
     heartbeat.start()
     log.info("engine.launched", executor_id=executor_id, role=role)
     return Engine(executor_id, role, work, heartbeat, workflows)

@@ -2,7 +2,7 @@
 
 DBOS recovers a restarted replica's own unfinished workflows (same executor id). A replica that
 never comes back would leave its workflows PENDING, and its events' queue partitions blocked; so
-every replica heartbeats, and a janitor (scheduled once a minute, deduplicated across replicas)
+every replica heartbeats, and a janitor (once a minute by default, deduplicated across replicas)
 re-enqueues the workflows of executors silent for DEAD_REPLICA_SECONDS. DBOS fences the old owner:
 if a "dead" replica was only stalled, its next checkpoint fails instead of running on.
 """
@@ -22,6 +22,11 @@ from tripleseat_revel.models import Replica, utcnow
 
 log = get_logger(__name__)
 HEARTBEAT_SECONDS = 10.0
+
+
+def heartbeat_interval(dead_replica_seconds: float) -> float:
+    """HEARTBEAT_SECONDS, shortened so a live replica beats at least three times per dead window."""
+    return min(HEARTBEAT_SECONDS, dead_replica_seconds / 3)
 
 
 def default_executor_id(role: str, configured: str | None, *, sqlite: bool) -> str:

@@ -66,5 +66,8 @@ def reconcile_schedules(rt: Runtime, workflow: Callable[[datetime, Any], Any]) -
     return entries
 
 
-def janitor_schedule(workflow: Callable[[datetime, Any], Any]) -> ScheduleInput:
-    return {"schedule_name": "replica-janitor", "workflow_fn": workflow, "schedule": JANITOR_CRON}
+def janitor_schedule(rt: Runtime, workflow: Callable[[datetime, Any], Any]) -> ScheduleInput:
+    """Once a minute (JANITOR_CRON), or every JANITOR_INTERVAL_SECONDS when that divides a minute."""
+    interval = rt.settings.JANITOR_INTERVAL_SECONDS
+    cron = JANITOR_CRON if interval >= 60 else f"*/{interval} * * * * *"
+    return {"schedule_name": "replica-janitor", "workflow_fn": workflow, "schedule": cron}

@@ -196,5 +196,5 @@ def register_workflows(rt: Runtime, *, executor_id: str) -> Workflows:
         sync_event=sync_event,
         reconcile=reconcile,
         bulk_sync=bulk_sync,
-        schedules=[*reconcile_schedules(rt, scheduled_reconcile), janitor_schedule(replica_janitor)],
+        schedules=[*reconcile_schedules(rt, scheduled_reconcile), janitor_schedule(rt, replica_janitor)],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 import time_machine
 from pydantic import SecretStr
@@ -17,8 +18,8 @@ from tripleseat_revel.web.dashboard.session import COOKIE, MAX_AGE
 PAGES = ["/", "/events/55521609", "/events/55521609/preview", "/failures", "/mappings", "/switches"]
 
 
-def _cookie_header(response: object) -> str:
-    headers = response.headers.get_list("set-cookie")  # type: ignore[attr-defined]
+def _cookie_header(response: httpx.Response) -> str:
+    headers = response.headers.get_list("set-cookie")
     (cookie,) = [h for h in headers if h.startswith(f"{COOKIE}=")]
     return str(cookie)
 
