@@ -277,6 +277,9 @@ class Settings(BaseSettings):
     DAY_OF_SWEEP_TIME: str = "06:00"
     SYNC_CONCURRENCY: int = Field(default=4, ge=1, le=64)
     SYNC_WAIT_SECONDS: float = Field(default=25, ge=0)
+    # The first pause before a vendor call or a sync step is tried again (then doubling): the
+    # client retries a failed read 4 times from half of it, a write step 5 times from it.
+    RETRY_BASE_SECONDS: float = Field(default=1.0, gt=0, le=60)
 
     # Email
     SENDGRID_API_KEY: SecretStr | None = None

@@ -18,6 +18,7 @@ from tripleseat_revel.db import Database
 from tripleseat_revel.integrations.revel.client import RevelClient
 from tripleseat_revel.integrations.tripleseat.client import OAuthClient, TripleSeatClient
 from tripleseat_revel.integrations.tripleseat.tokens import DatabaseTokenStore
+from tripleseat_revel.kit.http import RetryPolicy
 from tripleseat_revel.kit.ratelimit import SharedRateLimiter
 from tripleseat_revel.notify.service import Notifier, transport_from_settings
 from tripleseat_revel.sync.catalogue import CatalogueCache
@@ -47,6 +48,7 @@ def _tripleseat(
         token_store=DatabaseTokenStore(db, initial_refresh_token=auth.refresh_token),
         transport=transport,
         limiter=metrics.MeteredLimiter(limiter, "tripleseat"),
+        retry=RetryPolicy(base_delay=settings.RETRY_BASE_SECONDS / 2),
         observer=metrics.observe_call,
         clock=clock,
     )
@@ -61,6 +63,7 @@ def _revel(settings: Settings, db: Database, transport: httpx.BaseTransport | No
         api_secret.get_secret_value() if api_secret else "",
         transport=transport,
         limiter=metrics.MeteredLimiter(limiter, "revel"),
+        retry=RetryPolicy(base_delay=settings.RETRY_BASE_SECONDS / 2),
         observer=metrics.observe_call,
     )
 

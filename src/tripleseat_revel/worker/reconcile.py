@@ -9,10 +9,10 @@ from typing import Any
 
 from dbos import DBOS
 
-from tripleseat_revel.kit.http import is_retryable
 from tripleseat_revel.logging import correlation, get_logger, new_correlation_id
 from tripleseat_revel.sync import reconcile as domain
 from tripleseat_revel.sync.context import Runtime
+from tripleseat_revel.worker.steps import read_retry
 from tripleseat_revel.worker.trigger import sweep_stale_pending
 
 log = get_logger(__name__)
@@ -27,7 +27,7 @@ class ReconcileSteps:
 
 
 def register_reconcile_steps(rt: Runtime) -> ReconcileSteps:
-    @DBOS.step(name="reconcile.collect", retries_allowed=True, max_attempts=3, should_retry=is_retryable)
+    @DBOS.step(name="reconcile.collect", **read_retry(rt))
     def collect_step(params: dict[str, Any]) -> dict[str, Any]:
         found = domain.collect(rt, params)
         if params.get("sweep", True):

@@ -28,14 +28,28 @@ from tripleseat_revel.sync.results import EventResult
 from tripleseat_revel.sync.revel_writer import OrderRef, OrderWriter, WritePlan
 from tripleseat_revel.sync.switches import read_switches
 
-WRITE_RETRY: dict[str, Any] = {
-    "retries_allowed": True,
-    "max_attempts": 5,
-    "interval_seconds": 1.0,
-    "backoff_rate": 2.0,
-    "should_retry": is_retryable,
-}
-READ_RETRY: dict[str, Any] = {"retries_allowed": True, "max_attempts": 3, "should_retry": is_retryable}
+
+def write_retry(rt: Runtime) -> dict[str, Any]:
+    """A Revel write step's retries: 5 attempts, pauses doubling from RETRY_BASE_SECONDS."""
+    base = rt.settings.RETRY_BASE_SECONDS
+    return {
+        "retries_allowed": True,
+        "max_attempts": 5,
+        "interval_seconds": base,
+        "backoff_rate": 2.0,
+        "should_retry": is_retryable,
+    }
+
+
+def read_retry(rt: Runtime) -> dict[str, Any]:
+    """A read step's retries (the client retries each call too): 3 attempts."""
+    base = rt.settings.RETRY_BASE_SECONDS
+    return {
+        "retries_allowed": True,
+        "max_attempts": 3,
+        "interval_seconds": base,
+        "should_retry": is_retryable,
+    }
 
 
 class RunContext(BaseModel):
@@ -106,11 +120,11 @@ def _read_steps(rt: Runtime) -> dict[str, Any]:
     def begin_step(event_id: int, run: RunContext) -> Begun:
         return begin(rt, event_id, run)
 
-    @DBOS.step(name="sync.fetch", **READ_RETRY)
+    @DBOS.step(name="sync.fetch", **read_retry(rt))
     def fetch_step(event_id: int) -> Event | None:
         return fetch_event(rt, event_id)
 
-    @DBOS.step(name="sync.prepare", **READ_RETRY)
+    @DBOS.step(name="sync.prepare", **read_retry(rt))
     def prepare_step(event_id: int, event: Event | None, begun: Begun) -> AnyPrepared:
         return prepare(rt, event_id, event, begun)
 
@@ -118,16 +132,16 @@ def _read_steps(rt: Runtime) -> dict[str, Any]:
 
 
 def _write_steps(rt: Runtime) -> dict[str, Any]:
-    @DBOS.step(name="revel.order", **WRITE_RETRY)
+    @DBOS.step(name="revel.order", **write_retry(rt))
     def order_step(prepared: Write, run: RunContext) -> OrderRef:
         known = prepared.order_id if prepared.mode != "create" else None
         return writer(rt, prepared, run).order(prepared.plan, known=known, absent=run.revel_absent)
 
-    @DBOS.step(name="revel.plan_writes", **WRITE_RETRY)
+    @DBOS.step(name="revel.plan_writes", **write_retry(rt))
     def plan_writes_step(prepared: Write, run: RunContext, ref: OrderRef) -> WritePlan:
         return writer(rt, prepared, run).plan_writes(prepared.plan, ref, mode=prepared.mode)
 
-    @DBOS.step(name="revel.write", **WRITE_RETRY)
+    @DBOS.step(name="revel.write", **write_retry(rt))
     def write_step(prepared: Write, run: RunContext, order_id: int, scope: str, write: AnyWrite) -> Answer:
         return writer(rt, prepared, run).write(prepared.plan, order_id, scope, write)
 
