@@ -22,7 +22,7 @@ from tripleseat_revel.web.deps import AdminDep, EngineDep, RuntimeDep
 from tripleseat_revel.web.errors import AppError, ErrorBody
 from tripleseat_revel.worker import bulk
 from tripleseat_revel.worker.engine import Engine
-from tripleseat_revel.worker.queues import wait_for
+from tripleseat_revel.worker.queues import TERMINAL, wait_for
 from tripleseat_revel.worker.trigger import sync_and_wait
 
 router = APIRouter(prefix="/api", tags=["admin"])
@@ -134,15 +134,20 @@ for _method in ("GET", "POST"):
 def _run_status(rt: Runtime, run_id: str) -> Any:
     with rt.db.session() as session:
         run = session.get(SyncRun, run_id)
-        if run is not None:
-            if run.result is not None:
-                return run.result
-            return JSONResponse({"run_id": run_id, "status": run.status, **bulk.progress(run_id)}, 202)
+        stored = (run.status, run.result) if run is not None else None
     state, result = wait_for(run_id, 0)
+    if stored is not None:
+        if stored[1] is not None:
+            return stored[1]
+        if state in TERMINAL:  # it ended without storing its summary: say so, never "running"
+            raise AppError(f"sync run {run_id} ended ({state.lower()}) without a result; see each event", 500)
+        return JSONResponse({"run_id": run_id, "status": stored[0], **bulk.progress(run_id)}, 202)
     if state == "UNKNOWN":
         raise AppError(f"no sync run {run_id}", 404)
     if isinstance(result, EventResult):
         return summarise("single", [result])
+    if state in TERMINAL:
+        raise AppError(f"sync run {run_id} ended ({state.lower()}) without a result; see the event", 500)
     return JSONResponse({"run_id": run_id, "status": state.lower()}, 202)
 
 

@@ -32,6 +32,18 @@ def register_bulk(rt: Runtime, steps: ReconcileSteps) -> BulkWorkflow:
             run.finished_at = utcnow()
             session.merge(run)
 
+    def _result_of(event_id: int, workflow_id: str) -> EventResult:
+        """A sync's result; one that ended without one (cancelled, crashed for good) reports what
+        the ledger holds, so the run always finishes with every event."""
+        try:
+            result = DBOS.get_result(workflow_id)
+        except Exception:  # whatever ended that sync, this run reports the event
+            result = None
+        if isinstance(result, EventResult):
+            return result
+        (recorded,) = settled_results_step([event_id])
+        return recorded.model_copy(update={"workflow_id": workflow_id})
+
     @DBOS.workflow(name="bulk_sync")
     def bulk_sync(params: dict[str, Any]) -> dict[str, Any]:
         """Sync every event updated in the last `hours_back` hours and report each one."""
@@ -44,9 +56,7 @@ def register_bulk(rt: Runtime, steps: ReconcileSteps) -> BulkWorkflow:
             workflow_ids = enqueue_found(steps, found, params.get("source", "api"), cid)
             events: list[EventResult] = []
             for done, (event_id, wid) in enumerate(zip(todo, workflow_ids, strict=True), 1):
-                result = DBOS.get_result(wid)
-                pending = EventResult(id=event_id, status="pending", workflow_id=wid)
-                events.append(result if isinstance(result, EventResult) else pending)
+                events.append(_result_of(event_id, wid))
                 if done % 10 == 0 or done == len(workflow_ids):
                     DBOS.set_event("progress", {"done": done, "total": len(todo)})
             events += settled_results_step(found["settled"])
