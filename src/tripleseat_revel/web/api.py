@@ -58,6 +58,7 @@ class SyncResponse(BaseModel):
     summary: Summary
     events: list[EventOutcome]
     dry_run: bool = False
+    error: str | None = Field(default=None, description="why a bulk run could not sync (the vendors failed)")
 
 
 class Accepted(BaseModel):

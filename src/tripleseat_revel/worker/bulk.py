@@ -9,10 +9,12 @@ from typing import Any
 
 from dbos import DBOS, SetWorkflowID
 
+from tripleseat_revel.kit.http import VendorError
 from tripleseat_revel.logging import correlation, new_correlation_id
 from tripleseat_revel.models import SyncRun, utcnow
 from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.sync.results import EventResult, event_result, summarise
+from tripleseat_revel.worker.dbos_private import MaxStepRetriesExceeded
 from tripleseat_revel.worker.reconcile import ReconcileSteps, enqueue_found
 
 BulkWorkflow = Callable[[dict[str, Any]], dict[str, Any]]
@@ -50,7 +52,17 @@ def register_bulk(rt: Runtime, steps: ReconcileSteps) -> BulkWorkflow:
         run_id = DBOS.workflow_id or "bulk"
         cid = params.get("correlation_id") or new_correlation_id()
         with correlation(cid):
-            found = steps.collect(params)
+            try:
+                found = steps.collect(params)
+            except (VendorError, MaxStepRetriesExceeded) as exc:  # the events cannot even be listed
+                cause = exc.errors[-1] if isinstance(exc, MaxStepRetriesExceeded) and exc.errors else exc
+                result = {
+                    **summarise("bulk", [], 0),
+                    "success": False,
+                    "error": f"could not list the events: {cause}",
+                }
+                store_step(run_id, params, result)
+                return result
             todo: list[int] = found["to_sync"]
             DBOS.set_event("progress", {"done": 0, "total": len(todo)})
             workflow_ids = enqueue_found(steps, found, params.get("source", "api"), cid)
