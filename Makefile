@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 CODE   := $(wildcard src tests bench)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test test-fast lint typecheck fmt check sandbox serve worker bench bench-full chaos clean
+.PHONY: help venv demo test test-fast lint typecheck fmt check sandbox serve worker bench bench-full chaos model clean
 
 help:
 	@echo "make demo       run the whole main job against the local simulators (SQLite)"
@@ -16,6 +16,7 @@ help:
 	@echo "make serve      run the connector (web + worker + scheduler)"
 	@echo "make bench      run the benchmarks at a size that takes minutes (bench-full: full size)"
 	@echo "make chaos      run the full-size chaos suite"
+	@echo "make model      run the model-based test of the POS invariant long (MODEL_EXAMPLES, MODEL_STEPS)"
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -65,6 +66,14 @@ bench-full: $(STAMP)
 
 chaos: $(STAMP)
 	CHAOS_SIZE=full $(BIN)/python -m pytest tests/chaos -s
+
+MODEL_EXAMPLES ?= 200
+MODEL_STEPS ?= 30
+model: $(STAMP)
+	@mkdir -p var
+	MODEL_EXAMPLES=$(MODEL_EXAMPLES) MODEL_STEPS=$(MODEL_STEPS) MODEL_REPORT=var/model.json \
+		$(BIN)/python -m pytest tests/model --timeout=0
+	@cat var/model.json
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

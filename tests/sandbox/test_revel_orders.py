@@ -343,3 +343,74 @@ def test_cart_calculate_does_not_write(rv: Api) -> None:
     assert body["data"]["final_total"] == 179.44
     assert rv.post("/specialresources/cart/validate/", json=CART).json() == {"status": "OK", "data": {}}
     assert rv.get("/_sandbox/writes").json()["count"] == 0
+
+
+# ---- behaviour variants (where Revel's documentation is silent) -----------------------------------
+
+
+def _discount(amount: str) -> dict[str, Any]:
+    return {
+        "discount": "/resources/Discount/3358/",
+        "discount_amount": amount,
+        "discount_rule_amount": amount,
+    }
+
+
+def test_a_revel_that_recomputes_totals_ignores_the_patched_ones(rv: Api) -> None:
+    rv.put("/_sandbox/settings", json={"totals": "recomputed", "tax_rate": 0.1})
+    order = create_order(rv)
+    add_item(rv, order, 801, quantity=2, price="10.00")
+
+    patched = rv.patch(
+        order["resource_uri"], json={**_discount("5.00"), "subtotal": "99.00", "final_total": "1.00"}
+    )
+
+    body = Order.model_validate(patched.json())
+    assert (str(body.subtotal), str(body.tax), str(body.final_total)) == ("20.00", "1.50", "16.50")
+
+
+def test_a_revel_that_stacks_discounts_adds_a_second_one(rv: Api) -> None:
+    rv.put("/_sandbox/settings", json={"discount_patch": "stack"})
+    order = create_order(rv)
+    rv.patch(order["resource_uri"], json=_discount("10.00"))
+
+    again = rv.patch(order["resource_uri"], json=_discount("15.00")).json()
+
+    assert sorted(a["discount_amount"] for a in again["applied_discounts"]) == ["10.000000", "15.000000"]
+    assert Order.model_validate(again).discount_amount == Decimal("25.00")
+
+
+def test_a_discount_set_to_null_is_removed(rv: Api) -> None:
+    order = create_order(rv)
+    rv.patch(order["resource_uri"], json=_discount("10.00"))
+
+    cleared = rv.patch(order["resource_uri"], json={"discount": None, "discount_amount": "0.00"}).json()
+
+    assert (cleared["applied_discounts"], cleared["is_discounted"]) == ([], False)
+
+
+def test_negative_payments_can_be_refused(rv: Api) -> None:
+    order = create_order(rv)
+    refund = {"order": order["resource_uri"], "amount": "-20.00", "payment_type": 236, "created_by": USER}
+    assert rv.post("/resources/Payment/", json=refund).status_code == 201
+    rv.put("/_sandbox/settings", json={"negative_payments": False})
+    assert rv.post("/resources/Payment/", json=refund).status_code == 400
+
+
+def test_a_patch_can_answer_202_with_no_body(rv: Api) -> None:
+    order = create_order(rv)
+    rv.put("/_sandbox/settings", json={"patch_returns_body": False})
+
+    patched = rv.patch(order["resource_uri"], json={"notes": "x"})
+
+    assert (patched.status_code, patched.content) == (202, b"")
+    assert rv.get(order["resource_uri"]).json()["notes"] == "x"
+
+
+def test_closed_orders_can_be_locked(rv: Api) -> None:
+    rv.put("/_sandbox/settings", json={"closed_orders_locked": True})
+    order = create_order(rv, final_total="100.00", remaining_due="0.00")
+
+    refused = add_item(rv, order)
+
+    assert refused.status_code == 400 and "closed" in refused.text
