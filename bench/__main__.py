@@ -1,7 +1,7 @@
 """Run the benchmarks: `python -m bench [BENCHMARK ...] [--full | --size S] [--n N] [--set k=v]`.
 
-    python -m bench                   # all five, at the quick size (a few minutes)
-    python -m bench --full            # all five, at the full sizes of issue 7
+    python -m bench                   # all six, at the quick size (a few minutes)
+    python -m bench --full            # all six, at the full sizes (issues 7 and 15)
     python -m bench ingest --n 5000   # one benchmark; --n sets its main size
     python -m bench reconcile --set budget_seconds=120
 
@@ -25,7 +25,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from bench import calls, ingest, memory, quiet, reconcile
+from bench import burst, calls, ingest, memory, quiet, reconcile
 from bench.harness import ROOT, machine_facts
 from bench.report import Result, render
 
@@ -35,8 +35,9 @@ BENCHMARKS: dict[str, ModuleType] = {
     "calls": calls,
     "quiet": quiet,
     "memory": memory,
+    "burst": burst,
 }
-MAIN_SIZE = {"ingest": "n", "reconcile": "n", "calls": "n", "quiet": "n", "memory": "large"}
+MAIN_SIZE = {"ingest": "n", "reconcile": "n", "calls": "n", "quiet": "n", "memory": "large", "burst": "n"}
 
 
 def _parse_sets(values: list[str]) -> dict[str, float]:

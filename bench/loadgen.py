@@ -46,7 +46,8 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
 
 async def _send_all(
     url: str, hooks: list[dict[str, str]], concurrency: int, rate: float | None, timeout: float
-) -> list[Result]:
+) -> tuple[list[Result], float]:
+    """Each delivery's [seconds, status, ack, sent at], and the wall-clock time (epoch) of "sent at" 0."""
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     head = f"POST {parts.path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
@@ -58,6 +59,7 @@ async def _send_all(
     results: list[Result] = [[0.0, 0, None, 0.0] for _ in hooks]
     cursor = iter(range(len(hooks)))
     start = time.perf_counter() + 0.05
+    epoch_start = time.time() + 0.05
 
     async def sender() -> None:
         reader, writer = await asyncio.open_connection(host, port)
@@ -85,7 +87,7 @@ async def _send_all(
             writer.close()
 
     await asyncio.gather(*(sender() for _ in range(concurrency)))
-    return results
+    return results, epoch_start
 
 
 def run(
@@ -96,10 +98,10 @@ def run(
     rate: float | None = None,
     timeout: float = 120,
 ) -> dict[str, Any]:
-    warm = asyncio.run(_send_all(url, hooks[:warmup], concurrency, None, timeout)) if warmup else []
+    warm = asyncio.run(_send_all(url, hooks[:warmup], concurrency, None, timeout))[0] if warmup else []
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     wall = time.perf_counter()
-    measured = asyncio.run(_send_all(url, hooks[warmup:], concurrency, rate, timeout))
+    measured, epoch_start = asyncio.run(_send_all(url, hooks[warmup:], concurrency, rate, timeout))
     wall = time.perf_counter() - wall
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
@@ -108,6 +110,7 @@ def run(
         "rate": rate,
         "warmup": warm,
         "measured": measured,
+        "epoch_start": epoch_start,
         "seconds": wall,
         "cpu_seconds": cpu,
         "cpus": sorted(os.sched_getaffinity(0)),
