@@ -21,11 +21,12 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import FAST
+from tests.fixtures.connector_api import ledger_row, only_order, revel_settings, synced
 from tests.fixtures.events import DATES, DINNER, EST, UNMAPPED, due_event
 from tests.fixtures.harness import Connector, running_connector
 from tests.fixtures.oracle import differences, expected
 from tests.fixtures.sandbox_api import change_event, orders_for, set_faults
-from tripleseat_revel.models import AuditEntry, EmailLog, EventRecord
+from tripleseat_revel.models import AuditEntry, EmailLog
 from tripleseat_revel.sandbox.server import SandboxServer
 from tripleseat_revel.sandbox.world import LEGACY_EVENT
 
@@ -41,36 +42,11 @@ def broken_outbox_connector(sandbox: SandboxServer, tmp_path: Path) -> Iterator[
         yield running
 
 
-def _sync(connector: Connector, event_id: int) -> dict[str, Any]:
-    response = connector.sync(event_id)
-    assert response.status_code == 200, response.text
-    result: dict[str, Any] = response.json()["events"][0]
-    return result
-
-
-def _order(sandbox: SandboxServer, event_id: int) -> dict[str, Any]:
-    (order,) = orders_for(sandbox, event_id)
-    return order
-
-
 def _ts(sandbox: SandboxServer, event_id: int) -> dict[str, Any]:
     event: dict[str, Any] = httpx.get(
         f"{sandbox.tripleseat_url}/_sandbox/events/{event_id}", timeout=30
     ).json()["event"]
     return event
-
-
-def _record(connector: Connector, event_id: int) -> EventRecord:
-    with connector.rt.db.session() as session:
-        record = session.get(EventRecord, event_id)
-        assert record is not None
-        session.expunge(record)
-        return record
-
-
-def _revel_settings(sandbox: SandboxServer, **changes: Any) -> None:
-    response = httpx.put(f"{sandbox.revel_url}/_sandbox/settings", json=changes, timeout=30)
-    assert response.status_code == 200, response.text
 
 
 # ---- 1. a failure after injection stays a failure
@@ -80,17 +56,17 @@ def test_a_failure_after_injection_is_not_reported_as_injected_on_the_next_sync(
     connector: Connector, sandbox: SandboxServer
 ) -> None:
     event = due_event(sandbox)
-    assert _sync(connector, event["id"])["outcome"] == "INJECTED"
+    assert synced(connector, event["id"])["outcome"] == "INJECTED"
     items = [
         {"menu_item_id": DINNER.menu_item_id, "quantity": 40},
         {"menu_item_id": UNMAPPED.menu_item_id, "quantity": 3},
     ]
     change_event(sandbox, event["id"], items=items)
 
-    first, again = _sync(connector, event["id"]), _sync(connector, event["id"])
+    first, again = synced(connector, event["id"]), synced(connector, event["id"])
 
     assert first["outcome"] == again["outcome"] == "FAILED_UNMAPPED"
-    assert _record(connector, event["id"]).state == "failed"
+    assert ledger_row(connector, event["id"]).state == "failed"
 
 
 # ---- 2. a half-made order is completed with the difference, never by index
@@ -103,7 +79,7 @@ def test_a_half_made_order_is_completed_to_the_events_latest_document(
         sandbox, items=[{"menu_item_id": DINNER.menu_item_id, "quantity": 10}], payments="deposit"
     )
     set_faults(sandbox, "revel", error_rate=1.0, methods=["POST"], path_prefixes=["/resources/Payment/"])
-    _sync(connector, event["id"])  # items written, the payment never lands
+    synced(connector, event["id"])  # items written, the payment never lands
     set_faults(sandbox, "revel", error_rate=0.0)
     changed = change_event(
         sandbox,
@@ -115,10 +91,10 @@ def test_a_half_made_order_is_completed_to_the_events_latest_document(
         payments="partial",
     )
 
-    result = _sync(connector, event["id"])
+    result = synced(connector, event["id"])
 
     assert result["outcome"] == "INJECTED", result["reason"]
-    assert differences(expected(changed, EST), _order(sandbox, event["id"])) == []
+    assert differences(expected(changed, EST), only_order(sandbox, event["id"])) == []
 
 
 # ---- 6. Revel's answers are compared with the plan
@@ -127,14 +103,14 @@ def test_a_half_made_order_is_completed_to_the_events_latest_document(
 def test_an_order_whose_totals_revel_recomputes_is_a_money_mismatch_not_injected(
     connector: Connector, sandbox: SandboxServer
 ) -> None:
-    _revel_settings(sandbox, totals="recomputed")
+    revel_settings(sandbox, totals="recomputed")
     event = due_event(sandbox)
 
-    result = _sync(connector, event["id"])
+    result = synced(connector, event["id"])
 
     assert result["outcome"] == "FAILED_MONEY_MISMATCH", result["reason"]
     assert "final total" in result["reason"]
-    assert _record(connector, event["id"]).state == "failed"
+    assert ledger_row(connector, event["id"]).state == "failed"
 
 
 # ---- 7. an order adopted from the replaced system is checked
@@ -144,7 +120,7 @@ def test_the_replaced_systems_order_is_compared_with_the_plan(
     connector: Connector, sandbox: SandboxServer
 ) -> None:
     # It wrote a payment of the grand total whatever was paid, and folded tax into a "discount".
-    result = _sync(connector, LEGACY_EVENT)
+    result = synced(connector, LEGACY_EVENT)
 
     assert result["outcome"] == "DRIFT", result["reason"]
     assert "not made by this connector" in result["reason"] and "tax: planned" in result["reason"]
@@ -157,16 +133,16 @@ def test_the_replaced_systems_order_is_compared_with_the_plan(
 def test_a_revel_that_ignores_the_local_id_filter_does_not_make_us_adopt_another_order(
     connector: Connector, sandbox: SandboxServer
 ) -> None:
-    _revel_settings(sandbox, unknown_filter="ignore", unfilterable=["Order.local_id", "Order.local_id__in"])
+    revel_settings(sandbox, unknown_filter="ignore", unfilterable=["Order.local_id", "Order.local_id__in"])
     before = {
         o["id"]: o for o in httpx.get(f"{sandbox.revel_url}/_sandbox/orders", timeout=30).json()["orders"]
     }
     event = due_event(sandbox)
 
-    result = _sync(connector, event["id"])
+    result = synced(connector, event["id"])
 
     assert result["outcome"] == "INJECTED", result["reason"]
-    order = _order(sandbox, event["id"])
+    order = only_order(sandbox, event["id"])
     assert order["id"] not in before
     assert differences(expected(_ts(sandbox, event["id"]), EST), order) == []
 
@@ -180,7 +156,7 @@ def test_a_tripleseat_outage_longer_than_the_retries_is_a_recorded_failure_with_
     event = due_event(sandbox)
     set_faults(sandbox, "tripleseat", error_rate=1.0, path_prefixes=["/v1/events/"])
 
-    result = _sync(connector, event["id"])
+    result = synced(connector, event["id"])
 
     assert result["outcome"] == "FAILED", result["reason"]
     assert "tripleseat" in result["reason"]
@@ -219,7 +195,7 @@ def test_an_alert_whose_send_failed_is_sent_later_and_once(
 ) -> None:
     connector = broken_outbox_connector
     event = due_event(sandbox, items=[{"menu_item_id": UNMAPPED.menu_item_id, "quantity": 1}])
-    assert _sync(connector, event["id"])["outcome"] == "FAILED_UNMAPPED"
+    assert synced(connector, event["id"])["outcome"] == "FAILED_UNMAPPED"
     outbox = Path(connector.settings.OUTBOX_DIR)
     outbox.unlink()  # the mail server is back
 
@@ -243,7 +219,7 @@ def test_a_line_break_in_an_event_name_does_not_lose_its_alert(
         items=[{"menu_item_id": UNMAPPED.menu_item_id, "quantity": 1}],
     )
 
-    assert _sync(connector, event["id"])["outcome"] == "FAILED_UNMAPPED"
+    assert synced(connector, event["id"])["outcome"] == "FAILED_UNMAPPED"
 
     sent = sorted(Path(connector.settings.OUTBOX_DIR).glob("*.eml"))
     assert len(sent) == 1

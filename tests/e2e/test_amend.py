@@ -12,49 +12,22 @@ import httpx
 import pytest
 
 from tests.conftest import FAST
+from tests.fixtures.connector_api import amend_locations, only_order, synced
 from tests.fixtures.events import CRUDITES, DATES, DINNER, EST, due_event
 from tests.fixtures.harness import Connector, running_connector
 from tests.fixtures.oracle import differences, expected
 from tests.fixtures.sandbox_api import change_event, orders_for, set_faults
 from tripleseat_revel.sandbox.server import SandboxServer
-from tripleseat_revel.sandbox.world import LOCATIONS_FILE
 
 pytestmark = pytest.mark.e2e
-
-
-def amend_locations(tmp_path: Path) -> Path:
-    """The sandbox's locations file with `on_change = "amend"`."""
-    path = tmp_path / "locations-amend.toml"
-    path.write_text(LOCATIONS_FILE.read_text().replace('on_change = "alert"', 'on_change = "amend"'))
-    return path
-
-
-@pytest.fixture
-def amending(sandbox: SandboxServer, tmp_path: Path) -> Iterator[Connector]:
-    with running_connector(
-        sandbox, tmp_path, LOCATIONS_FILE=str(amend_locations(tmp_path)), **FAST
-    ) as running:
-        yield running
-
-
-def _sync(connector: Connector, event_id: int) -> dict[str, Any]:
-    response = connector.sync(event_id)
-    assert response.status_code == 200, response.text
-    result: dict[str, Any] = response.json()["events"][0]
-    return result
 
 
 def _injected(connector: Connector, sandbox: SandboxServer, **fields: Any) -> dict[str, Any]:
     """A due event whose order was made; its deposit is a fixed 50.00 (not a share of the total, which
     a change of lines would turn into a refund)."""
     event = due_event(sandbox, **{"deposit": "50.00", **fields})
-    assert _sync(connector, event["id"])["outcome"] == "INJECTED"
+    assert synced(connector, event["id"])["outcome"] == "INJECTED"
     return event
-
-
-def _order(sandbox: SandboxServer, event_id: int) -> dict[str, Any]:
-    (order,) = orders_for(sandbox, event_id)
-    return order
 
 
 def test_quantities_prices_and_lines_follow_the_event(amending: Connector, sandbox: SandboxServer) -> None:
@@ -68,20 +41,20 @@ def test_quantities_prices_and_lines_follow_the_event(amending: Connector, sandb
         ],  # the dates are gone
     )
 
-    result = _sync(amending, event["id"])
+    result = synced(amending, event["id"])
 
     assert result["outcome"] == "AMENDED", result["reason"]
-    assert differences(expected(changed, EST), _order(sandbox, event["id"])) == []
+    assert differences(expected(changed, EST), only_order(sandbox, event["id"])) == []
 
 
 def test_a_removed_discount_is_removed_from_the_order(amending: Connector, sandbox: SandboxServer) -> None:
     event = _injected(amending, sandbox, discount="10%")
     changed = change_event(sandbox, event["id"], discount="0")
 
-    result = _sync(amending, event["id"])
+    result = synced(amending, event["id"])
 
     assert result["outcome"] == "AMENDED", result["reason"]
-    order = _order(sandbox, event["id"])
+    order = only_order(sandbox, event["id"])
     assert differences(expected(changed, EST), order) == []
     assert order["applied_discounts"] == []
 
@@ -90,23 +63,23 @@ def test_a_changed_discount_replaces_the_old_one(amending: Connector, sandbox: S
     event = _injected(amending, sandbox, discount="10%")
     changed = change_event(sandbox, event["id"], discount="25%")
 
-    assert _sync(amending, event["id"])["outcome"] == "AMENDED"
+    assert synced(amending, event["id"])["outcome"] == "AMENDED"
 
-    assert differences(expected(changed, EST), _order(sandbox, event["id"])) == []
+    assert differences(expected(changed, EST), only_order(sandbox, event["id"])) == []
 
 
 def test_a_refunded_deposit_is_drift_when_refunds_are_not_written(
     amending: Connector, sandbox: SandboxServer
 ) -> None:
     event = _injected(amending, sandbox, payments="deposit")
-    before = _order(sandbox, event["id"])
+    before = only_order(sandbox, event["id"])
     change_event(sandbox, event["id"], payments="none")
 
-    result = _sync(amending, event["id"])
+    result = synced(amending, event["id"])
 
     assert result["outcome"] == "DRIFT", result["reason"]
     assert "refund" in result["reason"] and "paid" in result["reason"]
-    assert _order(sandbox, event["id"])["payments"] == before["payments"]
+    assert only_order(sandbox, event["id"])["payments"] == before["payments"]
 
 
 @pytest.fixture
@@ -124,20 +97,20 @@ def test_a_refunded_deposit_is_refunded_on_the_order_where_refunds_are_written(
     event = _injected(refunding, sandbox, payments="deposit")
     changed = change_event(sandbox, event["id"], payments="none")
 
-    result = _sync(refunding, event["id"])
+    result = synced(refunding, event["id"])
 
     assert result["outcome"] == "AMENDED", result["reason"]
-    assert differences(expected(changed, EST), _order(sandbox, event["id"])) == []
+    assert differences(expected(changed, EST), only_order(sandbox, event["id"])) == []
 
 
 def test_an_event_moved_to_another_location_is_drift_not_amended(
     amending: Connector, sandbox: SandboxServer
 ) -> None:
     event = _injected(amending, sandbox)
-    before = _order(sandbox, event["id"])
+    before = only_order(sandbox, event["id"])
     change_event(sandbox, event["id"], location_id=20272)
 
-    result = _sync(amending, event["id"])
+    result = synced(amending, event["id"])
 
     assert result["outcome"] == "DRIFT", result["reason"]
     assert "establishment 8 -> 9" in result["reason"]
@@ -146,17 +119,17 @@ def test_an_event_moved_to_another_location_is_drift_not_amended(
 
 def test_a_closed_order_is_drift_with_the_diff(amending: Connector, sandbox: SandboxServer) -> None:
     event = _injected(amending, sandbox, payments="full")  # paid in full: Revel closes it
-    assert _order(sandbox, event["id"])["closed"] is True
-    before = _order(sandbox, event["id"])
+    assert only_order(sandbox, event["id"])["closed"] is True
+    before = only_order(sandbox, event["id"])
     change_event(
         sandbox, event["id"], items=[{"menu_item_id": DINNER.menu_item_id, "quantity": 12}], payments="full"
     )
 
-    result = _sync(amending, event["id"])
+    result = synced(amending, event["id"])
 
     assert result["outcome"] == "DRIFT", result["reason"]
     assert "closed" in result["reason"]
-    assert _order(sandbox, event["id"]) == before
+    assert only_order(sandbox, event["id"]) == before
 
 
 def test_lost_responses_during_an_amend_still_leave_exactly_the_new_order(
@@ -180,11 +153,11 @@ def test_lost_responses_during_an_amend_still_leave_exactly_the_new_order(
         methods=["POST", "PATCH", "DELETE"],
     )
 
-    result = _sync(amending, event["id"])
+    result = synced(amending, event["id"])
 
     set_faults(sandbox, "revel", lost_response_rate=0.0)
     assert result["outcome"] == "AMENDED", result["reason"]
-    assert differences(expected(changed, EST), _order(sandbox, event["id"])) == []
+    assert differences(expected(changed, EST), only_order(sandbox, event["id"])) == []
 
 
 def _stacking(sandbox: SandboxServer) -> None:
@@ -201,7 +174,7 @@ def test_a_revel_that_stacks_discounts_unexpectedly_is_a_money_mismatch(
     _stacking(sandbox)
     change_event(sandbox, event["id"], discount="20%")
 
-    result = _sync(amending, event["id"])
+    result = synced(amending, event["id"])
 
     assert result["outcome"] == "FAILED_MONEY_MISMATCH", result["reason"]
     assert "discount" in result["reason"]
@@ -221,11 +194,11 @@ def test_where_revel_stacks_discounts_a_changed_discount_is_drift_and_nothing_is
 ) -> None:
     event = _injected(stack_aware, sandbox, discount="10%")
     _stacking(sandbox)
-    before = _order(sandbox, event["id"])
+    before = only_order(sandbox, event["id"])
     change_event(sandbox, event["id"], discount="20%")
 
-    result = _sync(stack_aware, event["id"])
+    result = synced(stack_aware, event["id"])
 
     assert result["outcome"] == "DRIFT", result["reason"]
     assert "discount" in result["reason"]
-    assert _order(sandbox, event["id"])["applied_discounts"] == before["applied_discounts"]
+    assert only_order(sandbox, event["id"])["applied_discounts"] == before["applied_discounts"]

@@ -10,14 +10,14 @@ import sys
 from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 import sqlalchemy as sa
 
 from tests.conftest import FAST
-from tests.fixtures.events import DINNER, EST, due_event
+from tests.fixtures.connector_api import drifted
+from tests.fixtures.events import EST, due_event
 from tests.fixtures.harness import Connector, connector_env
 from tests.fixtures.oracle import differences, expected
 from tests.fixtures.sandbox_api import change_event, orders_for
@@ -26,17 +26,6 @@ from tripleseat_revel.models import AuditEntry, EventRecord
 from tripleseat_revel.sandbox.server import SandboxServer
 
 pytestmark = pytest.mark.e2e
-
-
-def _drifted(connector: Connector, sandbox: SandboxServer) -> tuple[dict[str, Any], dict[str, Any]]:
-    """An injected event changed afterwards (the sandbox's locations alert on change)."""
-    event = due_event(sandbox, deposit="50.00")
-    assert connector.sync(event["id"]).json()["events"][0]["outcome"] == "INJECTED"
-    changed = change_event(
-        sandbox, event["id"], items=[{"menu_item_id": DINNER.menu_item_id, "quantity": 30}]
-    )
-    assert connector.sync(event["id"]).json()["events"][0]["outcome"] == "DRIFT"
-    return event, changed
 
 
 def _audit(connector: Connector, event_id: int) -> list[str]:
@@ -48,7 +37,7 @@ def _audit(connector: Connector, event_id: int) -> list[str]:
 def test_the_api_lists_a_drift_with_its_diff_and_amends_it_on_request(
     connector: Connector, sandbox: SandboxServer
 ) -> None:
-    event, changed = _drifted(connector, sandbox)
+    event, changed = drifted(connector, sandbox)
 
     listed = connector.http.get("/api/problems").json()
     (problem,) = [p for p in listed if p["id"] == event["id"]]
@@ -68,7 +57,7 @@ def test_the_api_lists_a_drift_with_its_diff_and_amends_it_on_request(
 def test_an_acknowledged_drift_stays_resolved_until_the_event_changes_again(
     connector: Connector, sandbox: SandboxServer
 ) -> None:
-    event, _ = _drifted(connector, sandbox)
+    event, _ = drifted(connector, sandbox)
 
     ack = connector.http.post(f"/api/events/{event['id']}/acknowledge", json={"note": "fixed at the POS"})
 
@@ -100,8 +89,8 @@ def _text(html: str) -> str:
 def test_the_dashboard_shows_the_diff_and_amends_and_acknowledges(
     connector: Connector, sandbox: SandboxServer, operator: Dashboard
 ) -> None:
-    event, changed = _drifted(connector, sandbox)
-    other, _ = _drifted(connector, sandbox)
+    event, changed = drifted(connector, sandbox)
+    other, _ = drifted(connector, sandbox)
 
     page = _text(operator.client.get("/failures").text)
     assert f"#{event['id']}" in page and "added: 30 x" in page and "Amend now" in page
@@ -131,7 +120,7 @@ def test_the_dashboard_shows_the_diff_and_amends_and_acknowledges(
 def test_the_cli_lists_acknowledges_and_exits_by_what_is_open(
     connector: Connector, sandbox: SandboxServer, tmp_path: Path
 ) -> None:
-    event, _ = _drifted(connector, sandbox)
+    event, _ = drifted(connector, sandbox)
     env = {
         **os.environ,
         **connector_env(sandbox, connector.settings.DATABASE_URL, tmp_path, **FAST),

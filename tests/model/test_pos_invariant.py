@@ -55,6 +55,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 EXAMPLES = int(os.environ.get("MODEL_EXAMPLES", "4"))
 STEPS = int(os.environ.get("MODEL_STEPS", "10"))
+# A step takes a fraction of a second (a kill and restart: a few); the run's limit grows with its size.
+RUN_LIMIT_SECONDS = 300 + 3 * EXAMPLES * STEPS
 ESTABLISHMENT = {20271: 8, 20272: 9, 20281: 12}
 HOME = 20271
 ITEMS = [i for i in catalog.REVEL_ITEMS if not i.explicit][:6]  # matched by name in every establishment
@@ -78,6 +80,7 @@ class Figures:
     steps: int = 0
     syncs: int = 0
     reconciles: int = 0
+    resyncs: int = 0
     kills: int = 0
     faults: Counter[str] = field(default_factory=Counter)
     outcomes: Counter[str] = field(default_factory=Counter)
@@ -353,6 +356,17 @@ class PosLives(RuleBasedStateMachine):
             if self._synced_at(tracked.id) != synced:
                 tracked.seen = snapshot
 
+    @precondition(lambda self: self.events)
+    @rule(index=st.integers(0, 2))
+    def an_operator_resyncs(self, index: int) -> None:
+        """Re-sync from the problems page: the order is read and compared with the event again."""
+        tracked = self.events[index % len(self.events)]
+        snapshot = self.rig.ts(tracked.id)
+        body = self.rig.wait_run(self.rig.http.post(f"/api/events/{tracked.id}/resync"))
+        self.rig.figures.resyncs += 1
+        self.rig.figures.outcomes[body["events"][0]["outcome"]] += 1
+        tracked.seen = snapshot
+
     def _synced_at(self, event_id: int) -> Any:
         record, _ = self.rig.ledger(event_id)
         return record.last_synced_at if record is not None else None
@@ -453,6 +467,7 @@ class PosLives(RuleBasedStateMachine):
         return str(info["today"][str(location)])
 
 
+@pytest.mark.timeout(RUN_LIMIT_SECONDS)
 def test_the_pos_is_never_silently_wrong(rig: Rig) -> None:
     PosLives.rig = rig
     run_state_machine_as_test(

@@ -55,6 +55,7 @@ def decide_for(
     switches: Switches | None = None,
     ledger: LedgerView | None = None,
     now: datetime = NOW,
+    recheck: bool = False,
 ) -> Decision:
     return decide(
         event,
@@ -62,6 +63,7 @@ def decide_for(
         switches=switches or Switches(),
         ledger=ledger or LedgerView(),
         now=now,
+        recheck=recheck,
     )
 
 
@@ -367,6 +369,41 @@ def test_a_resolved_event_stays_resolved_until_it_changes() -> None:
     )
     assert decide_for(changed, ledger=ledger).outcome is Outcome.RESOLVED
     assert decide_for(build_event_model(guest_count=50), ledger=ledger).action is Action.PLAN
+
+
+def test_an_acknowledged_failure_without_an_order_stays_resolved_until_it_changes() -> None:
+    # Review finding 9: a resolution stood only for events with an order.
+    event = build_event_model()
+    ledger = LedgerView(state=EventState.RESOLVED, ts_fingerprint=material_fingerprint(event))
+
+    assert decide_for(event, ledger=ledger).outcome is Outcome.RESOLVED
+    assert decide_for(build_event_model(guest_count=50), ledger=ledger).action is Action.PLAN
+    assert decide_for(event, ledger=ledger, recheck=True).action is Action.PLAN
+
+
+def test_a_money_mismatch_found_after_writing_stands_while_the_event_is_unchanged() -> None:
+    # Review finding 1: writing again would repeat what Revel did wrong (a stacked discount).
+    changed = build_event_model(guest_count=45)
+    ledger = LedgerView(
+        state=EventState.FAILED,
+        outcome=Outcome.FAILED_MONEY_MISMATCH.value,
+        reason="Revel's order 777 differs from the plan after the writes: discount ...",
+        local_id="Triple Seat 55521609",
+        ts_fingerprint=material_fingerprint(changed),
+        revel_order_id=777,
+    )
+
+    standing = decide_for(changed, ledger=ledger)
+
+    assert (standing.action, standing.outcome) == (Action.SKIP, Outcome.FAILED_MONEY_MISMATCH)
+    assert standing.reason == ledger.reason
+    assert decide_for(build_event_model(guest_count=50), ledger=ledger).action is Action.PLAN
+    assert decide_for(changed, ledger=ledger, recheck=True).action is Action.PLAN
+
+
+def test_an_operator_recheck_plans_a_verified_unchanged_event() -> None:
+    assert decide_for(build_event_model(), ledger=INJECTED).outcome is Outcome.ALREADY_INJECTED
+    assert decide_for(build_event_model(), ledger=INJECTED, recheck=True).action is Action.PLAN
 
 
 # ---- the time gate -------------------------------------------------------------------------------

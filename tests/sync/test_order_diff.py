@@ -89,15 +89,16 @@ def test_an_order_equal_to_the_plan_needs_nothing() -> None:
     assert differences(plan, held(plan)) == []
 
 
-def test_a_changed_quantity_removes_the_old_line_and_adds_the_new() -> None:
+def test_a_changed_quantity_adds_the_new_line_then_removes_the_old() -> None:
     before, plan = plan_of(("10", "12"), ("5", "3")), plan_of(("8", "12"), ("5", "3"))
 
     planned = writes_for(plan, held(before), DEFAULT)
 
-    remove, add = planned.writes[0], planned.writes[1]
+    add, remove = planned.writes[0], planned.writes[1]
     assert isinstance(remove, RemoveLine) and remove.line.quantity == 10
     assert isinstance(add, AddLine) and (add.quantity, add.price, add.copies_after) == (8, D("12.00"), 1)
-    assert [w.kind for w in planned.writes] == ["remove", "add", "final"]
+    # an add Revel refuses leaves the order's lines as they were (none removed yet)
+    assert [w.kind for w in planned.writes] == ["add", "remove", "final"]
 
 
 def test_repeated_lines_are_numbered_by_how_many_there_will_be() -> None:
@@ -125,8 +126,9 @@ def test_a_removed_discount_is_written_and_a_kept_one_is_not() -> None:
         (DEFAULT, {"totals": OrderTotals(closed=True)}, (("8", "12"),), "is closed"),
         (RevelBehaviour(item_delete=False), {}, (("8", "12"),), "remove at the POS"),
         (DEFAULT, {"paid": D("50.00")}, (("10", "12"),), "a refund of 50.00"),
+        (DEFAULT, {"totals": OrderTotals(establishment=9)}, (("10", "12"),), "stays where it was"),
     ],
-    ids=["closed-order", "no-item-delete", "refund"],
+    ids=["closed-order", "no-item-delete", "refund", "another-establishment"],
 )
 def test_what_revel_cannot_do_is_refused_with_the_reason(
     behaviour: RevelBehaviour,
@@ -152,6 +154,25 @@ def test_a_discount_change_on_a_revel_that_stacks_them_is_refused() -> None:
     before, plan = plan_of(("10", "12"), discount="6.0"), plan_of(("10", "12"), discount="12.0")
     planned = writes_for(plan, held(before), RevelBehaviour(discounts_stack=True))
     assert planned.refusal is not None and "adds a second discount" in planned.refusal
+
+
+@pytest.mark.parametrize(
+    ("count", "applied", "own"),
+    [(2, "18.00", "18.00"), (1, "6.00", "18.00"), (None, "6.00", "18.00")],
+    ids=["two-discounts", "applied-disagrees", "applied-disagrees-uncounted"],
+)
+def test_an_order_that_already_carries_stacked_discounts_is_never_given_another(
+    count: int | None, applied: str, own: str
+) -> None:
+    before, plan = plan_of(("10", "12"), discount="6.0"), plan_of(("10", "12"), discount="24.0")
+    totals = held(before).totals.model_copy(
+        update={"discount": D(own), "applied_discounts": D(applied), "applied_count": count}
+    )
+
+    planned = writes_for(plan, held(before, totals=totals), DEFAULT)
+
+    assert planned.writes == ()
+    assert planned.refusal is not None and "correct the discount at the POS" in planned.refusal
 
 
 def test_a_closed_order_equal_to_the_plan_is_fine() -> None:

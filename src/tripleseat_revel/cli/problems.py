@@ -56,7 +56,11 @@ def _sync(event_id: int, *, amend: bool, who: str) -> None:
     try:
         with console.status(f"{'amending' if amend else 'syncing'} event {event_id}"):
             done = sync_and_wait(
-                rt, event_id, source=f"{'amend' if amend else 'cli'}: {who}"[:40], timeout=600, amend=amend
+                rt,
+                event_id,
+                source=f"{'amend' if amend else 'cli'}: {who}"[:40],
+                timeout=600,
+                ask="amend" if amend else "recheck",
             )
         if done.result is None:
             bootstrap.fail(f"the sync did not finish (workflow {done.request.workflow_id})", 1)

@@ -43,6 +43,8 @@ class FaultSettings(BaseModel):
     lost_response_rate: float = Field(default=0.0, ge=0, le=1)
     lost_response_mode: Literal["502", "timeout"] = "502"
     fault_seed: int | None = None
+    # At most this many faults, then none (None: no limit): "the next PATCH fails once".
+    max_faults: int | None = Field(default=None, ge=0)
     # Narrow the faults to some requests (None: all of the vendor's API requests).
     methods: list[str] | None = None
     path_prefixes: list[str] | None = None
@@ -103,11 +105,13 @@ class VendorGuard:
         self.stats = VendorStats()
         self.faults = FaultSettings()
         self.rng = random.Random()
+        self.faults_left: int | None = None
         self.set_faults(faults or FaultSettings())
 
     def set_faults(self, faults: FaultSettings) -> None:
         self.faults = faults
         self.rng = random.Random(faults.fault_seed)
+        self.faults_left = faults.max_faults
 
     def rate_limited(self, key: str, path: str) -> int | None:
         """None if the request may proceed, else its Retry-After seconds."""
@@ -126,15 +130,21 @@ class VendorGuard:
         `fault_seed` replays the same sequence."""
         f = self.faults
         draws = [self.rng.random() for _ in range(4)]
+        fault = None
         if draws[0] < f.timeout_rate:
-            return "timeout"
-        if draws[1] < f.error_rate:
-            return "error"
-        if draws[2] < f.rate_429:
-            return "rate_429"
-        if method in WRITE_METHODS and draws[3] < f.lost_response_rate:
-            return "lost_response"
-        return None
+            fault = "timeout"
+        elif draws[1] < f.error_rate:
+            fault = "error"
+        elif draws[2] < f.rate_429:
+            fault = "rate_429"
+        elif method in WRITE_METHODS and draws[3] < f.lost_response_rate:
+            fault = "lost_response"
+        if fault is None or self.faults_left is None:
+            return fault
+        if self.faults_left <= 0:
+            return None
+        self.faults_left -= 1
+        return fault
 
 
 KeyFunc = Callable[[Scope], str]

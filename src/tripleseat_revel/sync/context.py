@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Literal, Protocol
 
 import sqlalchemy as sa
 
@@ -25,6 +25,12 @@ from tripleseat_revel.sync.catalogue import CatalogueCache
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+# What an operator asks of one event's sync: "recheck" (compare the order with the event again,
+# whatever stands: a drift, a resolution, a verified order) or "amend" (make the order follow the
+# event now, whatever the location's `on_change`).
+Ask = Literal["recheck", "amend"]
 
 
 @dataclass(frozen=True)
@@ -56,10 +62,10 @@ class SyncRequester(Protocol):
         source: str,
         correlation_id: str | None = None,
         revel_absent: dict[str, str] | None = None,
-        amend: bool = False,
+        ask: Ask | None = None,
     ) -> SyncRequest:
-        """In a transaction of its own. `amend`: an operator's "amend now" (the order follows the
-        event whatever the location's `on_change`); such a run never joins one already queued."""
+        """In a transaction of its own. `ask`: an operator's request (see `Ask`); such a run never
+        joins one already queued."""
         ...
 
 

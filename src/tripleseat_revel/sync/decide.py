@@ -1,9 +1,10 @@
 """What to do with an event (pure): skip it, fail it, or plan its order.
 
-Runs before the planner. The order of checks is the business rule: deleted, location, status,
-the event's order (verified and unchanged, drift or resolved and unchanged), then the time gate.
-An event whose order exists is always planned once it changes, whatever the gate says: its order
-must follow it or be reported, never left as it was.
+Runs before the planner. The order of checks is the business rule: deleted, location, an
+operator's resolution of the event as it is, status, the event's order (verified and unchanged, a
+drift or a money mismatch that stands while the event is unchanged), then the time gate. An event
+whose order exists is always planned once it changes, whatever the gate says: its order must follow
+it or be reported, never left as it was. An operator's re-check plans it whatever stands.
 """
 
 from __future__ import annotations
@@ -122,8 +123,8 @@ def decide(
     recheck: bool = False,
 ) -> Decision:
     """The decision for one freshly fetched event (`None` = deleted in TripleSeat). `recheck`: plan
-    an event with an order even if a drift or a resolution of its current state stands (an
-    operator's "amend now")."""
+    it even if a verified order, a drift, a mismatch or a resolution of its current state stands
+    (an operator's re-sync or "amend now")."""
     if not switches.enabled:
         return Decision(Action.SKIP, Outcome.SKIPPED_DISABLED, "the connector is disabled (ENABLE_CONNECTOR)")
     if event is None or event.deleted_at:
@@ -133,6 +134,9 @@ def decide(
     target = target_for(event, config, switches)
     if isinstance(target, Decision):
         return target
+    fingerprint = material_fingerprint(event)
+    if ledger.state is EventState.RESOLVED and ledger.ts_fingerprint == fingerprint and not recheck:
+        return Decision(Action.SKIP, Outcome.RESOLVED, ledger.reason or "resolved by an operator", target)
     has_order = ledger.order_for(target.local_id) is not None
     if event.status_upper not in target.rules.inject_statuses:
         if has_order:
@@ -142,22 +146,24 @@ def decide(
         reason = f"status {event.status_upper or 'unknown'} (injected: {eligible})"
         return Decision(Action.SKIP, Outcome.SKIPPED_STATUS, reason, target)
     if has_order:
-        return _with_order(event, target, ledger, recheck=recheck)
+        return _with_order(fingerprint, target, ledger, recheck=recheck)
     return _gate(event, target, now)
 
 
-def _with_order(event: Event, target: Target, ledger: LedgerView, *, recheck: bool) -> Decision:
+def _with_order(fingerprint: str, target: Target, ledger: LedgerView, *, recheck: bool) -> Decision:
     """An event whose order exists: unchanged since it was verified (or since an alert that stands),
-    or to be planned and compared with the order."""
-    fingerprint = material_fingerprint(event)
-    if ledger.state is EventState.VERIFIED and ledger.verified_ts_fingerprint == fingerprint:
-        return Decision(Action.SKIP, Outcome.ALREADY_INJECTED, "unchanged since injection", target)
+    or to be planned and compared with the order. A money mismatch found after writing stands like a
+    drift: writing again would repeat what Revel did wrong (a stacked discount, say)."""
     if recheck:
         return Decision(Action.PLAN, None, "checked again on request", target)
+    if ledger.state is EventState.VERIFIED and ledger.verified_ts_fingerprint == fingerprint:
+        return Decision(Action.SKIP, Outcome.ALREADY_INJECTED, "unchanged since injection", target)
     if ledger.ts_fingerprint == fingerprint and ledger.state is EventState.DRIFT:
         return Decision(Action.SKIP, Outcome.DRIFT, ledger.reason or "changed after injection", target)
-    if ledger.ts_fingerprint == fingerprint and ledger.state is EventState.RESOLVED:
-        return Decision(Action.SKIP, Outcome.RESOLVED, ledger.reason or "resolved by an operator", target)
+    mismatch = ledger.outcome == Outcome.FAILED_MONEY_MISMATCH.value
+    if ledger.ts_fingerprint == fingerprint and ledger.state is EventState.FAILED and mismatch:
+        reason = ledger.reason or "Revel's order differs from the plan"
+        return Decision(Action.SKIP, Outcome.FAILED_MONEY_MISMATCH, reason, target)
     return Decision(Action.PLAN, None, "changed since injection", target)
 
 

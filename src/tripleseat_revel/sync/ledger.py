@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,9 +14,20 @@ from tripleseat_revel.models import AuditEntry, EventRecord, RevelOp, SyncPendin
 from tripleseat_revel.sync.decide import LedgerView
 from tripleseat_revel.sync.outcomes import EventState, Outcome
 
+# A write begun this long ago and never verified was left by a run that ended (cancelled, crashed
+# past its recovery attempts): a sync must finish it, and an operator should see it.
+STALE_WRITING = timedelta(minutes=30)
+
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+def left_writing(now: datetime) -> sa.ColumnElement[bool]:
+    """Ledger rows whose write began more than STALE_WRITING before `now` and never ended."""
+    return sa.and_(
+        EventRecord.state == EventState.WRITING.value, EventRecord.updated_at < now - STALE_WRITING
+    )
 
 
 # ---- event ledger ----------------------------------------------------------------------------
@@ -89,6 +101,9 @@ def record_outcome(
 ) -> EventRecord:
     """Store the outcome of a sync run on the event's ledger row (its state follows from it)."""
     record = _ensure(session, event_id)
+    if outcome is Outcome.WOULD_INJECT and EventState(record.state).open_alert:
+        record.last_synced_at = now_utc()  # a dry run never hides an open problem
+        return record
     record.outcome = outcome.value
     record.state = outcome.state.value
     record.reason = reason
@@ -100,8 +115,8 @@ def record_outcome(
         record.plan = plan
         record.plan_fingerprint = plan.get("fingerprint")
     record.unmapped = unmapped if outcome is Outcome.FAILED_UNMAPPED or unmapped else None
-    if outcome is not Outcome.DRIFT or drift is not None:
-        record.drift = drift
+    if drift is not None or outcome not in (Outcome.DRIFT, Outcome.FAILED_MONEY_MISMATCH):
+        record.drift = drift  # a drift or mismatch that stands keeps what differs
     if outcome is not Outcome.RESOLVED:
         record.resolved_by = record.resolved_at = record.resolution = None
     if ts_updated_at is not None:
@@ -152,7 +167,7 @@ def resolve(session: Session, event_id: int, *, by: str, note: str) -> EventReco
     record = session.get(EventRecord, event_id)
     if record is None or not EventState(record.state).open_alert:
         return record
-    record.state = EventState.RESOLVED.value
+    record.state, record.outcome = EventState.RESOLVED.value, Outcome.RESOLVED.value
     record.resolved_by, record.resolved_at, record.resolution = by, now_utc(), note
     record.alert_key = None
     return record
@@ -190,6 +205,25 @@ def audit_trail(session: Session, event_id: int, limit: int = 500) -> list[Audit
 
 
 # ---- write-ahead ops of an order -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordedOrder:
+    """An order of ours on the write log: its id, and whether its totals were ever written."""
+
+    order_id: int
+    finished: bool
+
+
+def recorded_order(session: Session, local_id: str) -> RecordedOrder | None:
+    """The order this connector made under `local_id`, as its write log has it (None: none)."""
+    row = session.get(RevelOp, (local_id, "order"))
+    if row is None or row.state != "done" or row.revel_id is None:
+        return None
+    final = sa.select(RevelOp.op).where(
+        RevelOp.local_id == local_id, RevelOp.state == "done", RevelOp.op.like("%:final:%")
+    )
+    return RecordedOrder(row.revel_id, finished=session.scalars(final.limit(1)).first() is not None)
 
 
 def op_state(session: Session, local_id: str, op: str) -> RevelOp | None:

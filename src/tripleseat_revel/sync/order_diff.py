@@ -58,6 +58,7 @@ class OrderTotals(_Frozen):
     final_total: Decimal = ZERO
     remaining_due: Decimal = ZERO
     applied_discounts: Decimal | None = None
+    applied_count: int | None = None  # how many discounts are applied (None: Revel did not say)
     discount_set: bool = False  # the order carries a discount record
     closed: bool = False
     establishment: int | None = None
@@ -76,6 +77,7 @@ class OrderTotals(_Frozen):
             applied_discounts=sum((a.discount_amount for a in applied), ZERO)
             if applied is not None
             else None,
+            applied_count=len(applied) if applied is not None else None,
             discount_set=bool(order.discount) or bool(applied),
             closed=order.closed,
             establishment=id_from_uri(order.establishment),
@@ -210,7 +212,7 @@ def _discount_differs(plan: OrderPlan, totals: OrderTotals) -> bool:
     return want == 0 and totals.discount_set
 
 
-def _totals_differ(plan: OrderPlan, totals: OrderTotals) -> bool:
+def totals_differ(plan: OrderPlan, totals: OrderTotals) -> bool:
     return any(getattr(totals, name) != getattr(plan.totals, name) for name in ORDER_TOTALS)
 
 
@@ -220,13 +222,14 @@ def writes_for(plan: OrderPlan, snapshot: OrderSnapshot, behaviour: RevelBehavio
     payment = plan.totals.paid - snapshot.paid
     discount = _discount_differs(plan, snapshot.totals)
     needed = bool(removals or adds or payment or discount or not snapshot.has_history)
-    needed = needed or _totals_differ(plan, snapshot.totals)
+    needed = needed or totals_differ(plan, snapshot.totals)
     if not needed:
         return Writes()
     refusal = _refusal(plan, snapshot, behaviour, removals=removals, payment=payment, discount=discount)
     if refusal:
         return Writes(refusal=refusal)
-    writes: list[AnyWrite] = [*removals, *adds]
+    # Lines are added before others are removed: a refused add leaves the order's lines as they were.
+    writes: list[AnyWrite] = [*adds, *removals]
     if payment:
         writes.append(Pay(amount=payment, paid_after=plan.totals.paid))
     if not snapshot.has_history:
@@ -244,7 +247,13 @@ def _refusal(
     payment: Decimal,
     discount: bool,
 ) -> str | None:
-    if snapshot.totals.closed:
+    held = snapshot.totals
+    if held.establishment is not None and held.establishment != plan.establishment:
+        return (
+            f"Revel order {snapshot.order_id} is in establishment {held.establishment} and the event "
+            f"is now for establishment {plan.establishment}; its order stays where it was"
+        )
+    if held.closed:
         return f"Revel order {snapshot.order_id} is closed; change it at the POS"
     if removals and not behaviour.item_delete:
         lines = ", ".join(
@@ -256,12 +265,25 @@ def _refusal(
             f"a refund of {-payment:.2f} (TripleSeat shows {plan.totals.paid:.2f} paid, the order "
             f"{snapshot.paid:.2f}); the connector does not write refunds: refund it at the POS"
         )
+    if discount and _stacked(held):
+        return (
+            f"Revel order {snapshot.order_id} carries {held.applied_count or 'several'} discounts adding up "
+            f"to {held.applied_discounts or ZERO:.2f} (its discount says {held.discount:.2f}): Revel added "
+            "a discount instead of replacing one; correct the discount at the POS"
+        )
     if discount and behaviour.discounts_stack and snapshot.totals.discount_set:
         return (
             f"the discount changed ({snapshot.totals.discount:.2f} -> {plan.totals.discount:.2f}) and "
             "Revel adds a second discount instead of replacing the first: change it at the POS"
         )
     return None
+
+
+def _stacked(totals: OrderTotals) -> bool:
+    """The order carries more than one discount, or discounts that disagree with its own figure: a
+    further discount write could only add to them."""
+    several = totals.applied_count is not None and totals.applied_count > 1
+    return several or (totals.applied_discounts is not None and totals.applied_discounts != totals.discount)
 
 
 # ---- the order after the writes, from Revel's answers -------------------------------------------------

@@ -27,7 +27,7 @@ from tripleseat_revel.sync.decide import (
 )
 from tripleseat_revel.sync.drift import diff_plans
 from tripleseat_revel.sync.matching import Suggestion
-from tripleseat_revel.sync.outcomes import Outcome
+from tripleseat_revel.sync.outcomes import EventState, Outcome
 from tripleseat_revel.sync.plan import OrderPlan, PlanInputs, PlanProblem, ProblemKind, plan_order
 
 PROBLEM_OUTCOMES = {
@@ -35,6 +35,8 @@ PROBLEM_OUTCOMES = {
     ProblemKind.MISSING_DATA: Outcome.FAILED_MISSING_DATA,
     ProblemKind.MONEY_MISMATCH: Outcome.FAILED_MONEY_MISMATCH,
 }
+# Outcomes that stand for the event's order as it is (the skip names the order).
+STANDS = (Outcome.ALREADY_INJECTED, Outcome.DRIFT, Outcome.RESOLVED, Outcome.FAILED_MONEY_MISMATCH)
 
 
 class _Model(BaseModel):
@@ -123,7 +125,7 @@ class DryRun(_Planned):
     order_id: int | None = None
 
 
-WriteMode = Literal["create", "complete", "amend", "adopt"]
+WriteMode = Literal["create", "complete", "amend", "adopt", "check"]
 
 
 class Write(_Planned):
@@ -132,7 +134,10 @@ class Write(_Planned):
     - `create`: no order is known: look it up by local_id (someone may have made it), else make it;
     - `complete`: our order was left unverified (a crash, an error): finish it to this plan;
     - `amend`: the verified order changes with its event (on_change = amend, or an operator's "amend now");
-    - `adopt`: a missed event's order made by someone else: compare it, never create one."""
+    - `adopt`: a missed event's order made by someone else: compare it, never create one;
+    - `check`: read the order and compare it with the plan, never write (an operator's re-sync; an
+      event back to the plan its order was verified at, after a drift told staff to change the POS;
+      a finished order of ours the ledger had lost track of, in alert mode)."""
 
     kind: Literal["write"] = "write"
     mode: WriteMode
@@ -147,11 +152,13 @@ Prepared = Annotated[AnyPrepared, Field(discriminator="kind")]
 
 
 class Begun(_Model):
-    """A sync's start: the clock and the switches it runs under (snapshotted once), and whether an
-    operator asked to amend the order now (whatever the location's `on_change`)."""
+    """A sync's start: the clock and the switches it runs under (snapshotted once), and what an
+    operator asked: to check the order against the event again, or to amend it now (whatever the
+    location's `on_change`)."""
 
     now: datetime
     switches: Switches
+    recheck: bool = False
     force_amend: bool = False
 
 
@@ -205,7 +212,7 @@ def _found_before(rt: Runtime, target: Target) -> int | None:
 def _skip(decision: Decision, view: LedgerView, base: dict[str, object]) -> Skip | Cancelled:
     if decision.action is Action.CANCELLED:
         return Cancelled.model_validate({**base, "reason": decision.reason, "order_id": view.revel_order_id})
-    if decision.outcome in (Outcome.ALREADY_INJECTED, Outcome.DRIFT, Outcome.RESOLVED):
+    if decision.outcome in STANDS:
         base = {**base, "order_id": view.revel_order_id}
     assert decision.outcome is not None
     return Skip.model_validate(
@@ -236,8 +243,28 @@ def _moved(plan: OrderPlan, view: LedgerView) -> list[str]:
     return moved
 
 
+def _unknown_to_ledger(
+    planned: dict[str, object], recorded: ledger.RecordedOrder | None, target: Target, begun: Begun
+) -> PlannedKinds:
+    """No order the ledger knows of: made (created, unless the write log has one of ours, which
+    the ledger lost track of when LOCATION_OVERRIDE was switched and back, or a run was abandoned)."""
+    order_id = recorded.order_id if recorded is not None else None
+    if begun.switches.dry_run:
+        return DryRun.model_validate({**planned, "order_id": order_id})
+    if recorded is None:
+        return Write.model_validate({**planned, "mode": "create"})
+    follow = target.rules.on_change == "amend" or begun.force_amend
+    mode = "check" if recorded.finished and not follow else "complete"
+    return Write.model_validate({**planned, "mode": mode, "order_id": order_id})
+
+
 def _compare(
-    plan: OrderPlan, view: LedgerView, target: Target, begun: Begun, base: dict[str, object]
+    plan: OrderPlan,
+    view: LedgerView,
+    target: Target,
+    begun: Begun,
+    base: dict[str, object],
+    recorded: ledger.RecordedOrder | None = None,
 ) -> PlannedKinds:
     """What to do with the event's existing order (or that there is none yet)."""
     planned = {
@@ -248,10 +275,12 @@ def _compare(
     }
     order_id = view.order_for(target.local_id)
     if order_id is None:
-        if begun.switches.dry_run:
-            return DryRun.model_validate(planned)
-        return Write.model_validate({**planned, "mode": "create"})
+        return _unknown_to_ledger(planned, recorded, target, begun)
     if view.verified_plan is not None and plan.fingerprint == view.verified_fingerprint:
+        if begun.recheck or view.state in (EventState.DRIFT, EventState.RESOLVED):
+            # An operator asks, or the event is back to what its order was verified at while a
+            # drift (or its resolution) told staff to change the POS: read the order, do not assume.
+            return Write.model_validate({**planned, "mode": "check", "order_id": order_id})
         return Unchanged.model_validate({**planned, "order_id": order_id})
     changes = diff_plans(view.verified_plan, plan.to_json()) if view.verified_plan is not None else []
     moved = _moved(plan, view)
@@ -267,6 +296,8 @@ def _compare(
         return Write.model_validate({**planned, "mode": "complete", "order_id": order_id})
     if target.rules.on_change == "amend" or begun.force_amend:
         return Write.model_validate({**planned, "mode": "amend", "order_id": order_id, "changes": changes})
+    if begun.recheck:
+        return Write.model_validate({**planned, "mode": "check", "order_id": order_id, "changes": changes})
     return Drift.model_validate({**planned, "order_id": order_id, "changes": changes})
 
 
@@ -282,7 +313,7 @@ def prepare(
         switches=begun.switches,
         ledger=view,
         now=begun.now,
-        recheck=begun.force_amend,
+        recheck=begun.recheck or begun.force_amend,
     )
     target = decision.target
     if event is not None and write:
@@ -313,4 +344,8 @@ def prepare(
             "on_change": target.rules.on_change,
         }
         return Write.model_validate({**planned, "mode": "adopt", "order_id": adopt})
-    return _compare(plan, view, target, begun, base)
+    recorded = None
+    if view.order_for(target.local_id) is None:
+        with rt.db.session() as session:
+            recorded = ledger.recorded_order(session, target.local_id)
+    return _compare(plan, view, target, begun, base, recorded)

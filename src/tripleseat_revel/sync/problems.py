@@ -1,6 +1,7 @@
-"""Open problems: events in drift or failed (or missed), with what differs, until a sync makes the
-order right or an operator resolves them. What an operator can do: re-sync, amend now (a drift
-on an order the connector could change), acknowledge (resolved until the event changes again)."""
+"""Open problems: events in drift or failed (or missed, or left mid-write by a run that ended), with
+what differs, until a sync makes the order right or an operator resolves them. What an operator can
+do: re-sync (the order is compared with the event again), amend now (a drift on an order the
+connector could change), acknowledge (resolved until the event changes again)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,15 @@ class Problem:
         return self.state == EventState.DRIFT.value and self.revel_order_id is not None
 
 
+def _reason(record: EventRecord) -> str | None:
+    if record.state == EventState.WRITING.value:
+        return (
+            f"a write to Revel order {record.revel_order_id} began and was never verified (its run "
+            "ended); the next reconcile finishes it, or re-sync it now"
+        )
+    return record.reason
+
+
 def _problem(record: EventRecord) -> Problem:
     drift = record.drift or {}
     return Problem(
@@ -48,7 +58,7 @@ def _problem(record: EventRecord) -> Problem:
         location=record.location_name,
         state=record.state,
         outcome=record.outcome,
-        reason=record.reason,
+        reason=_reason(record),
         revel_order_id=record.revel_order_id,
         changes=list(drift.get("changes") or []),
         unmapped=[u for u in record.unmapped or [] if isinstance(u, dict)],
@@ -57,12 +67,14 @@ def _problem(record: EventRecord) -> Problem:
 
 
 def open_problems(rt: Runtime, *, since: datetime | None = None) -> list[Problem]:
-    """Every open drift, failure and missed event dated from `since` (30 days back) on, soonest first."""
-    earliest = (since or rt.clock() - LOOK_BACK).date().isoformat()
+    """Every open drift, failure, missed event and write left unfinished, dated from `since` (30
+    days back) on, soonest first."""
+    now = rt.clock()
+    earliest = (since or now - LOOK_BACK).date().isoformat()
     dated = sa.or_(EventRecord.event_date >= earliest, EventRecord.event_date.is_(None))
     query = (
         sa.select(EventRecord)
-        .where(EventRecord.state.in_(OPEN), dated)
+        .where(sa.or_(EventRecord.state.in_(OPEN), ledger.left_writing(now)), dated)
         .order_by(EventRecord.event_date, EventRecord.event_id)
         .limit(1000)
     )

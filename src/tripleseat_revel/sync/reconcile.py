@@ -20,7 +20,9 @@ from tripleseat_revel.integrations.tripleseat.schemas import Event
 from tripleseat_revel.kit.http import VendorError
 from tripleseat_revel.logging import get_logger
 from tripleseat_revel.models import EventRecord, RevelOp
+from tripleseat_revel.sync import ledger
 from tripleseat_revel.sync.context import Runtime
+from tripleseat_revel.sync.outcomes import EventState
 from tripleseat_revel.sync.plan import TEST_LOCAL_ID_PREFIX, local_id_for
 from tripleseat_revel.sync.switches import read_switches
 
@@ -36,6 +38,7 @@ SETTLED = {
     "SKIPPED_UNKNOWN_LOCATION",
     "SKIPPED_DELETED",
     "MISSED",
+    "RESOLVED",
 }
 UNFINISHED_STATES = ("pending", "waiting", "failed", "dry_run")
 SWEEP_DAYS_BACK = 7
@@ -83,7 +86,7 @@ def _unfinished(rt: Runtime, now: datetime) -> list[int]:
     earliest = (now - timedelta(days=SWEEP_DAYS_BACK)).date().isoformat()
     latest = (now + timedelta(days=1)).date().isoformat()
     query = sa.select(EventRecord.event_id).where(
-        EventRecord.state.in_(UNFINISHED_STATES),
+        sa.or_(EventRecord.state.in_(UNFINISHED_STATES), ledger.left_writing(now)),
         EventRecord.event_date >= earliest,
         EventRecord.event_date <= latest,
     )
@@ -103,11 +106,13 @@ def _settled(rt: Runtime, candidates: dict[int, str | None], override: bool) -> 
                     EventRecord.outcome,
                     EventRecord.ts_updated_at,
                     EventRecord.local_id,
+                    EventRecord.state,
                 ).where(EventRecord.event_id.in_(chunk))
             )
-            for event_id, outcome, updated, local_id in rows:
+            for event_id, outcome, updated, local_id, state in rows:
                 same_target = local_id is None or local_id.startswith(TEST_LOCAL_ID_PREFIX) == override
-                if outcome in SETTLED and updated == candidates[event_id] and same_target:
+                unfinished = state == EventState.WRITING.value  # a write began: never settled
+                if outcome in SETTLED and updated == candidates[event_id] and same_target and not unfinished:
                     settled.add(event_id)
     return settled
 

@@ -8,13 +8,25 @@ from tripleseat_revel.metrics import SYNCS
 from tripleseat_revel.sync import ledger
 from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.sync.outcomes import Outcome
-from tripleseat_revel.sync.prepare import AnyPrepared, Problem
+from tripleseat_revel.sync.prepare import AnyPrepared, Problem, Skip
 from tripleseat_revel.sync.results import EventResult, event_result
 
 
 def _plan_json(prepared: AnyPrepared | None) -> dict[str, Any] | None:
     plan = getattr(prepared, "plan", None)
     return plan.to_json() if plan is not None else None
+
+
+def _differs(
+    outcome: Outcome, reason: str, prepared: AnyPrepared | None, changes: list[str] | None
+) -> dict[str, Any] | None:
+    """What differs, kept on the ledger for the problems page (None: a standing drift or mismatch
+    keeps what its first run found)."""
+    if isinstance(prepared, Skip):
+        return None
+    if changes or outcome in (Outcome.DRIFT, Outcome.FAILED_MONEY_MISMATCH):
+        return {"changes": changes or [], "reason": reason}
+    return None
 
 
 def record(
@@ -49,7 +61,7 @@ def record(
             unmapped=[u.model_dump(mode="json") for u in prepared.unmapped]
             if isinstance(prepared, Problem)
             else None,
-            drift={"changes": changes or [], "reason": reason} if outcome is Outcome.DRIFT else None,
+            drift=_differs(outcome, reason, prepared, changes),
             error=error,
         )
         data: dict[str, Any] = {"outcome": outcome.value, "order_id": getattr(prepared, "order_id", None)}

@@ -23,6 +23,19 @@ def stable_uuid(*parts: object) -> str:
     return str(uuid.uuid5(NAMESPACE, ":".join(str(p) for p in parts)))
 
 
+def order_uuid(plan: OrderPlan) -> str:
+    return stable_uuid(plan.local_id, "order")
+
+
+def item_uuid(plan: OrderPlan, index: int, op: str = "") -> str:
+    """The uuid of plan line `index` written by the write `op`."""
+    return stable_uuid(plan.local_id, "item", index, *([op] if op else []))
+
+
+def payment_uuid(plan: OrderPlan, op: str = "") -> str:
+    return stable_uuid(plan.local_id, "payment", *([op] if op else []))
+
+
 def store_time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
@@ -43,7 +56,7 @@ def order_body(plan: OrderPlan, local_now: datetime) -> dict[str, Any]:
     stamp = store_time(local_now)
     station = uri("resources/PosStation", plan.revel.pos_station)
     return {
-        "uuid": stable_uuid(plan.local_id, "order"),
+        "uuid": order_uuid(plan),
         "establishment": uri("enterprise/Establishment", plan.establishment),
         "local_id": plan.local_id,
         "notes": plan.notes,
@@ -72,7 +85,7 @@ def item_body(
     """An OrderItem of plan line `index`. `op`: the write it belongs to (its uuid says which)."""
     price = fmt(item.unit_price)
     body: dict[str, Any] = {
-        "uuid": stable_uuid(plan.local_id, "item", index, *([op] if op else [])),
+        "uuid": item_uuid(plan, index, op),
         "order": uri("resources/Order", order_id),
         "product": uri("resources/Product", item.product_id),
         "quantity": item.quantity,
@@ -96,7 +109,7 @@ def payment_body(
     """A Payment of `amount` (default: everything paid; negative: a refund)."""
     stamp = store_time(local_now)
     return {
-        "uuid": stable_uuid(plan.local_id, "payment", *([op] if op else [])),
+        "uuid": payment_uuid(plan, op),
         "order": uri("resources/Order", order_id),
         "establishment": uri("enterprise/Establishment", plan.establishment),
         "payment_type": plan.revel.payment_type,

@@ -45,6 +45,7 @@ from tripleseat_revel.sync.order_diff import (
     RevelLine,
     Write,
     differences,
+    totals_differ,
     writes_for,
 )
 from tripleseat_revel.sync.plan import OrderPlan
@@ -193,8 +194,9 @@ class OrderWriter:
         if state == "done" and revel_id is not None:
             with self.db.session() as session:
                 fresh = not ledger.has_ops(session, plan.local_id, besides=ORDER_OP)
+            self._note(plan, revel_id)  # a crash may have come between its creation and its note
             return OrderRef(revel_id, ours=True, fresh=fresh)
-        if known is not None and not state:
+        if known is not None:  # the ledger's (found by local_id, or made by someone else)
             self._note(plan, known)
             return OrderRef(known, ours=False)
         skip_lookup = not state and absent_hint_holds(absent, plan.local_id, self.clock())
@@ -268,9 +270,13 @@ class OrderWriter:
                 "", empty, (), f"Revel order {ref.order_id} no longer exists; re-enter it at the POS"
             )
         key = uuid.uuid4().hex[:12]
-        if not ref.ours and before.complete and mode in ("create", "adopt"):
-            found = differences(plan, before)  # someone else's finished order: compared, never rewritten
-            refusal = f"Revel order {ref.order_id} (not made by this connector) differs from TripleSeat"
+        if mode == "check" or (not ref.ours and before.complete and mode != "amend"):
+            # Compared, never rewritten: someone else's finished order, or one whose event is to be
+            # checked against it (an operator's re-sync, a drift the event left, an order the ledger
+            # had lost track of).
+            found = differences(plan, before)
+            whose = "" if ref.ours else " (not made by this connector)"
+            refusal = f"Revel order {ref.order_id}{whose} differs from TripleSeat"
             return WritePlan(key, before, (), refusal if found else None)
         planned = writes_for(plan, before, self.behaviour)
         if planned.writes:
@@ -289,7 +295,7 @@ class OrderWriter:
         if state == "done" and answer is not None:
             return answer
         if state == "intent":
-            landed = self._landed(plan, order_id, write)
+            landed = self._landed(plan, order_id, scope, write)
             if landed is not None:
                 message = f"{_what(write)}: it had landed (verified)"
                 self._done(
@@ -360,23 +366,35 @@ class OrderWriter:
         except RevelError as exc:
             if not exc.ambiguous:
                 raise
-            order = self.revel.get_order(order_id)  # did the lost PATCH land? the answer will say
+            order = self.revel.get_order(order_id)  # did the lost PATCH land?
+            if totals_differ(plan, OrderTotals.of(order)):
+                raise  # not (or not as sent): the step is retried, and its repeat checked (_repeat)
         totals = OrderTotals.of(order)
         message = f"totals written: final {plan.totals.final_total:.2f}, due {plan.totals.remaining_due:.2f}"
         return order_id, Answer(totals=totals), message
 
-    def _landed(self, plan: OrderPlan, order_id: int, write: Write) -> Answer | None:
-        """The answer of an ambiguous write that did land (None: it did not, write it)."""
+    def _landed(self, plan: OrderPlan, order_id: int, scope: str, write: Write) -> Answer | None:
+        """The answer of an ambiguous write that did land (None: it did not, write it). A write is
+        found by the uuid it carried when Revel kept it; else by what it leaves behind (copies of
+        the line, the amount paid), since not every Revel is known to keep client uuids."""
+        op = f"{scope}:{write.key}"
         if isinstance(write, AddLine):
+            items = [i for i in self.revel.order_items(order_id) if not i.voided_date]
+            mine = [i for i in items if i.uuid == bodies.item_uuid(plan, write.index, op)]
+            if mine:
+                return Answer(line=RevelLine.of(mine[0]))
             sig = (write.product_id, write.quantity, write.price)
-            twins = [RevelLine.of(i) for i in self.revel.order_items(order_id) if not i.voided_date]
-            twins = sorted((t for t in twins if t.signature == sig), key=lambda t: t.id or 0)
+            twins = sorted((RevelLine.of(i) for i in items), key=lambda t: t.id or 0)
+            twins = [t for t in twins if t.signature == sig]
             return Answer(line=twins[-1]) if len(twins) >= write.copies_after else None
         if isinstance(write, RemoveLine):
             live = {i.id for i in self.revel.order_items(order_id) if not i.voided_date}
             return Answer(removed=write.line.id) if write.line.id not in live else None
         if isinstance(write, Pay):
-            paid = sum((p.amount for p in self.revel.order_payments(order_id)), Decimal("0.00"))
+            payments = self.revel.order_payments(order_id)
+            if any(p.uuid == bodies.payment_uuid(plan, op) for p in payments):
+                return Answer(paid=write.amount)
+            paid = sum((p.amount for p in payments), Decimal("0.00"))
             reached = paid >= write.paid_after if write.amount > 0 else paid <= write.paid_after
             return Answer(paid=write.amount) if reached else None
         if isinstance(write, AddHistory):

@@ -13,7 +13,7 @@ from tripleseat_revel.integrations.tripleseat.webhooks import MAX_ID
 from tripleseat_revel.kit.http import VendorError
 from tripleseat_revel.models import SyncRun
 from tripleseat_revel.sync import ledger
-from tripleseat_revel.sync.context import Runtime
+from tripleseat_revel.sync.context import Ask, Runtime
 from tripleseat_revel.sync.mappings import blocked_by, mapping_problem, save_mapping
 from tripleseat_revel.sync.preview import preview_bulk, preview_single
 from tripleseat_revel.sync.results import EventResult, summarise
@@ -68,10 +68,12 @@ class Accepted(BaseModel):
     mode: Literal["single", "bulk"]
 
 
-def sync_one(rt: Runtime, event_id: int, dry_run: bool, *, source: str = "api", amend: bool = False) -> Any:
+def sync_one(
+    rt: Runtime, event_id: int, dry_run: bool, *, source: str = "api", ask: Ask | None = None
+) -> Any:
     if dry_run:
         return preview_single(rt, event_id)
-    done = sync_and_wait(rt, event_id, source=source, timeout=rt.settings.SYNC_WAIT_SECONDS, amend=amend)
+    done = sync_and_wait(rt, event_id, source=source, timeout=rt.settings.SYNC_WAIT_SECONDS, ask=ask)
     if done.result is not None:
         return summarise("single", [done.result])
     run_id = done.request.workflow_id

@@ -63,15 +63,18 @@ async def list_problems(rt: RuntimeDep, _who: AdminDep) -> list[ProblemOut]:
 
 @router.post("/events/{event_id}/resync", response_model=SyncResponse, responses=SYNC_RESPONSES)
 async def resync(rt: RuntimeDep, who: AdminDep, event_id: int = EventIdPath) -> Any:
-    """Sync the event now (as `GET /api/sync/tripleseat?event_id=` does) and answer its result."""
-    return await run_in_threadpool(lambda: sync_one(rt, event_id, False, source=f"api: {who}"[:40]))
+    """Sync the event now and answer its result. Unlike `GET /api/sync/tripleseat?event_id=`, a
+    standing drift, failure or resolution does not stand in the way: the event's Revel order is read
+    and compared with it again (never written, unless it was left unfinished)."""
+    source = f"api: {who}"[:40]
+    return await run_in_threadpool(lambda: sync_one(rt, event_id, False, source=source, ask="recheck"))
 
 
 def _amend(rt: Runtime, event_id: int, who: str) -> Any:
     found = problems.problem_of(rt, event_id)
     if found is None or not found.amendable:
         raise AppError(f"event {event_id} has no drift on an existing order to amend", 409)
-    return sync_one(rt, event_id, False, source=f"amend: {who}"[:40], amend=True)
+    return sync_one(rt, event_id, False, source=f"amend: {who}"[:40], ask="amend")
 
 
 @router.post(

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from tripleseat_revel.integrations.tripleseat.schemas import Event
 from tripleseat_revel.kit.http import is_retryable
 from tripleseat_revel.sync import ledger
-from tripleseat_revel.sync.context import Runtime
+from tripleseat_revel.sync.context import Ask, Runtime
 from tripleseat_revel.sync.notifications import notify_outcome
 from tripleseat_revel.sync.order_diff import Answer, AnyWrite, RevelBehaviour
 from tripleseat_revel.sync.outcomes import Outcome
@@ -59,7 +59,7 @@ class RunContext(BaseModel):
     workflow_id: str
     source: str = "unknown"
     revel_absent: dict[str, str] | None = None  # a reconcile's batch lookup found no order
-    amend: bool = False  # an operator's "amend now"
+    ask: Ask | None = None  # an operator's re-check or "amend now"
 
 
 def begin(rt: Runtime, event_id: int, run: RunContext) -> Begun:
@@ -76,7 +76,9 @@ def begin(rt: Runtime, event_id: int, run: RunContext) -> Begun:
             workflow_id=run.workflow_id,
             data={"source": run.source},
         )
-    return Begun(now=rt.clock(), switches=switches, force_amend=run.amend)
+    return Begun(
+        now=rt.clock(), switches=switches, recheck=run.ask == "recheck", force_amend=run.ask == "amend"
+    )
 
 
 def behaviour(rt: Runtime) -> RevelBehaviour:

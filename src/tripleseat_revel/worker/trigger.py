@@ -19,7 +19,7 @@ from dbos import DBOS, DBOSClient, EnqueueOptions
 from tripleseat_revel.db import Database
 from tripleseat_revel.logging import current_correlation_id, new_correlation_id
 from tripleseat_revel.models import SyncPending, utcnow
-from tripleseat_revel.sync.context import Runtime, SyncRequest
+from tripleseat_revel.sync.context import Ask, Runtime, SyncRequest
 from tripleseat_revel.sync.results import EventResult, event_result
 from tripleseat_revel.worker.queues import SYNC_QUEUE, TERMINAL, wait_for
 
@@ -93,16 +93,16 @@ class DbosSyncRequester:
         source: str,
         correlation_id: str | None = None,
         revel_absent: dict[str, str] | None = None,
-        amend: bool = False,
+        ask: Ask | None = None,
     ) -> SyncRequest:
-        """Request a sync in a transaction of its own (an amend is a run of its own, never joined
-        to a queued one; the event's queue partition still runs one sync at a time)."""
+        """Request a sync in a transaction of its own (an operator's `ask` is a run of its own, never
+        joined to a queued one; the event's queue partition still runs one sync at a time)."""
         with self.db.engine.begin() as conn:
-            if amend:
-                workflow_id = f"amend-{event_id}-{uuid.uuid4().hex[:12]}"
+            if ask is not None:
+                workflow_id = f"{ask}-{event_id}-{uuid.uuid4().hex[:12]}"
                 cid = correlation_id or current_correlation_id() or new_correlation_id()
                 self._enqueue(
-                    conn, event_id, workflow_id, {"source": source, "correlation_id": cid, "amend": True}
+                    conn, event_id, workflow_id, {"source": source, "correlation_id": cid, "ask": ask}
                 )
                 return SyncRequest(event_id, workflow_id, collapsed=False)
             return self.request_in(
@@ -119,11 +119,11 @@ class SyncWait:
 
 
 def sync_and_wait(
-    rt: Runtime, event_id: int, *, source: str, timeout: float, amend: bool = False
+    rt: Runtime, event_id: int, *, source: str, timeout: float, ask: Ask | None = None
 ) -> SyncWait:
     """Sync one event now and wait up to `timeout` seconds for its result (API, dashboard, CLI).
-    `amend`: an operator's "amend now" (see SyncRequester.request)."""
-    request = rt.syncs.request(event_id, source=source, amend=amend)
+    `ask`: an operator's re-check or amend (see sync.context.Ask)."""
+    request = rt.syncs.request(event_id, source=source, ask=ask)
     state, output = wait_for(request.workflow_id, timeout)
     if isinstance(output, EventResult):
         return SyncWait(request, output)

@@ -161,7 +161,7 @@ def _register_sync_event(rt: Runtime) -> Callable[[int, dict[str, Any]], EventRe
             workflow_id=DBOS.workflow_id or f"adhoc-{event_id}",
             source=request.get("source", "unknown"),
             revel_absent=request.get("revel_absent"),
-            amend=bool(request.get("amend")),
+            ask=request.get("ask") or ("amend" if request.get("amend") else None),
         )
         with correlation(run.correlation_id, event_id=event_id):
             return run_sync(event_id, run)

@@ -92,6 +92,7 @@ class Order(RevelModel):
 
 class OrderItem(RevelModel):
     id: int
+    uuid: str | None = None
     order: str | None = None
     product: str | None = None
     quantity: Number = Decimal(0)
@@ -107,6 +108,7 @@ class OrderItem(RevelModel):
 
 class Payment(RevelModel):
     id: int
+    uuid: str | None = None
     order: str | None = None
     amount: Money = Decimal("0.00")
     payment_type: int | None = None

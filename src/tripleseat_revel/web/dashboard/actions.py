@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tripleseat_revel.sync.context import Runtime
+from tripleseat_revel.sync.context import Ask, Runtime
 from tripleseat_revel.sync.results import EventResult
 from tripleseat_revel.worker.trigger import sync_and_wait
 
@@ -25,17 +25,17 @@ def source(who: str) -> str:
     return f"dashboard: {who}"[:SOURCE_MAX]
 
 
-def sync_now(rt: Runtime, event_id: int, who: str, *, amend: bool = False) -> tuple[str, str]:
-    """Sync one event (or amend its order now) and wait a bounded time for its result."""
+def sync_now(rt: Runtime, event_id: int, who: str, *, ask: Ask | None = None) -> tuple[str, str]:
+    """Sync one event (or re-check it, or amend its order now) and wait a bounded time for its result."""
     wait = min(rt.settings.SYNC_WAIT_SECONDS, MAX_WAIT_SECONDS)
-    done = sync_and_wait(rt, event_id, source=source(who), timeout=wait, amend=amend)
+    done = sync_and_wait(rt, event_id, source=source(who), timeout=wait, ask=ask)
     if done.result is not None:
         return result_message(done.result)
     return "info", f"Event {event_id}: the sync is still running; reload this page in a moment."
 
 
-def queue_syncs(rt: Runtime, event_ids: list[int], who: str) -> list[int]:
+def queue_syncs(rt: Runtime, event_ids: list[int], who: str, *, ask: Ask | None = None) -> list[int]:
     """Request a sync of each event without waiting (they run on the queue)."""
     for event_id in event_ids:
-        rt.syncs.request(event_id, source=source(who))
+        rt.syncs.request(event_id, source=source(who), ask=ask)
     return event_ids

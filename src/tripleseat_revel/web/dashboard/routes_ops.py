@@ -63,7 +63,7 @@ def amend_now(request: Request, who: FormUserDep, event_id: Annotated[int, Form(
     found = problems.problem_of(rt, event_id)
     if found is None or not found.amendable:
         return redirect(request, "/failures", ("warning", f"Event {event_id} has no order to amend."))
-    return redirect(request, "/failures", sync_now(rt, event_id, who, amend=True))
+    return redirect(request, "/failures", sync_now(rt, event_id, who, ask="amend"))
 
 
 @router.post("/failures/acknowledge")
@@ -90,8 +90,8 @@ def retry(
     if not ids:
         return redirect(request, "/failures", ("warning", "Nothing to retry."))
     if len(ids) == 1:
-        return redirect(request, "/failures", sync_now(rt, ids[0], who))
-    queue_syncs(rt, ids, who)
+        return redirect(request, "/failures", sync_now(rt, ids[0], who, ask="recheck"))
+    queue_syncs(rt, ids, who, ask="recheck")
     text = f"Retrying {len(ids)} events; their new state shows here as each one finishes."
     return redirect(request, "/failures", ("info", text))
 
