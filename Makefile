@@ -32,8 +32,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 4
 
+# The pure tiers (no served simulator, no browser, no database server), in one process: the
+# edit-run loop. `make test` runs everything.
+FAST_TIERS := tests/sync tests/kit tests/config tests/notify tests/integrations tests/metrics tests/test_architecture.py
+
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -m "not e2e and not browser and not slow and not chaos"
+	$(BIN)/python -m pytest -q $(FAST_TIERS) -m "not e2e and not browser and not slow and not chaos"
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(CODE)
