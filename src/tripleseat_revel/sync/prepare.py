@@ -267,12 +267,7 @@ def _compare(
     recorded: ledger.RecordedOrder | None = None,
 ) -> PlannedKinds:
     """What to do with the event's existing order (or that there is none yet)."""
-    planned = {
-        **base,
-        "plan": plan,
-        "timezone": target.location.timezone,
-        "on_change": target.rules.on_change,
-    }
+    planned = _planned_fields(plan, target, base)
     order_id = view.order_for(target.local_id)
     if order_id is None:
         return _unknown_to_ledger(planned, recorded, target, begun)
@@ -301,10 +296,10 @@ def _compare(
     return Drift.model_validate({**planned, "order_id": order_id, "changes": changes})
 
 
-def prepare(
-    rt: Runtime, event_id: int, event: Event | None, begun: Begun, *, write: bool = True
-) -> AnyPrepared:
-    """Decide and plan one fetched event. With `write=False` (preview) the ledger is only read."""
+def _decided(
+    rt: Runtime, event_id: int, event: Event | None, begun: Begun, *, write: bool
+) -> tuple[LedgerView, Decision]:
+    """What the ledger knows of the event, and the decision; the ledger notes the event's fields."""
     with rt.db.session() as session:
         view = ledger.ledger_view(ledger.get_record(session, event_id))
     decision = decide(
@@ -324,6 +319,19 @@ def prepare(
                 location_name=target.location.name if target else None,
                 establishment=target.establishment if target else None,
             )
+    return view, decision
+
+
+def _planned_fields(plan: OrderPlan, target: Target, base: dict[str, object]) -> dict[str, object]:
+    return {**base, "plan": plan, "timezone": target.location.timezone, "on_change": target.rules.on_change}
+
+
+def prepare(
+    rt: Runtime, event_id: int, event: Event | None, begun: Begun, *, write: bool = True
+) -> AnyPrepared:
+    """Decide and plan one fetched event. With `write=False` (preview) the ledger is only read."""
+    view, decision = _decided(rt, event_id, event, begun, write=write)
+    target = decision.target
     base = _summary(event, target)
     adopt = None
     if decision.action is Action.SKIP and decision.outcome is Outcome.MISSED and target is not None:
@@ -337,13 +345,9 @@ def prepare(
         problem = {"outcome": PROBLEM_OUTCOMES[plan.kind], "reason": plan.reason, "unmapped": _unmapped(plan)}
         return Problem.model_validate({**base, **problem})
     if adopt is not None:
-        planned = {
-            **base,
-            "plan": plan,
-            "timezone": target.location.timezone,
-            "on_change": target.rules.on_change,
-        }
-        return Write.model_validate({**planned, "mode": "adopt", "order_id": adopt})
+        return Write.model_validate(
+            {**_planned_fields(plan, target, base), "mode": "adopt", "order_id": adopt}
+        )
     recorded = None
     if view.order_for(target.local_id) is None:
         with rt.db.session() as session:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from tripleseat_revel.metrics import SYNCS
 from tripleseat_revel.sync import ledger
 from tripleseat_revel.sync.context import Runtime
@@ -29,6 +31,39 @@ def _differs(
     return None
 
 
+def _store(
+    session: Session,
+    event_id: int,
+    outcome: Outcome,
+    reason: str,
+    prepared: AnyPrepared | None,
+    changes: list[str] | None,
+    *,
+    error: str | None,
+    correlation_id: str | None,
+) -> None:
+    """The outcome on the event's ledger row (and, for a success, the plan now verified)."""
+    plan = _plan_json(prepared)
+    ts_fingerprint = prepared.ts_fingerprint if prepared is not None else None
+    if outcome.on_the_pos and plan is not None:
+        ledger.mark_verified(session, event_id, plan=plan, ts_fingerprint=ts_fingerprint)
+    ledger.record_outcome(
+        session,
+        event_id,
+        outcome,
+        reason,
+        correlation_id=correlation_id,
+        ts_updated_at=prepared.ts_updated_at if prepared is not None else None,
+        ts_fingerprint=ts_fingerprint,
+        plan=plan,
+        unmapped=[u.model_dump(mode="json") for u in prepared.unmapped]
+        if isinstance(prepared, Problem)
+        else None,
+        drift=_differs(outcome, reason, prepared, changes),
+        error=error,
+    )
+
+
 def record(
     rt: Runtime,
     event_id: int,
@@ -41,32 +76,16 @@ def record(
     correlation_id: str | None = None,
     workflow_id: str | None = None,
 ) -> EventResult:
-    """Store the outcome. A success means Revel's answers showed the order equal to the plan: that
-    plan becomes the verified one, the baseline the next change is compared with."""
-    plan = _plan_json(prepared)
+    """Store the outcome and audit it. A success means Revel's answers showed the order equal to the
+    plan: that plan becomes the verified one, the baseline the next change is compared with."""
     changes = changes if changes is not None else getattr(prepared, "changes", None)
-    ts_fingerprint = prepared.ts_fingerprint if prepared is not None else None
+    data: dict[str, Any] = {"outcome": outcome.value, "order_id": getattr(prepared, "order_id", None)}
+    if changes:
+        data["changes"] = changes
     with rt.db.session() as session:
-        if outcome.on_the_pos and plan is not None:
-            ledger.mark_verified(session, event_id, plan=plan, ts_fingerprint=ts_fingerprint)
-        ledger.record_outcome(
-            session,
-            event_id,
-            outcome,
-            reason,
-            correlation_id=correlation_id,
-            ts_updated_at=prepared.ts_updated_at if prepared is not None else None,
-            ts_fingerprint=ts_fingerprint,
-            plan=plan,
-            unmapped=[u.model_dump(mode="json") for u in prepared.unmapped]
-            if isinstance(prepared, Problem)
-            else None,
-            drift=_differs(outcome, reason, prepared, changes),
-            error=error,
+        _store(
+            session, event_id, outcome, reason, prepared, changes, error=error, correlation_id=correlation_id
         )
-        data: dict[str, Any] = {"outcome": outcome.value, "order_id": getattr(prepared, "order_id", None)}
-        if changes:
-            data["changes"] = changes
         ledger.audit(
             session,
             event_id,
