@@ -220,6 +220,22 @@ CLASSES = [
     ("Delivery Fee", "service_charge"),
     ("Multiple Stations Fee", "service_charge"),
     ("Syntax Surcharge", "service_charge"),
+    # Qualifiers that say what a line is *not*: the names they negate do not count.
+    ("22% Service Charge - not a gratuity", "service_charge"),
+    ("Administrative Fee (this is not a tip)", "service_charge"),
+    ("Service Charge (not subject to tax)", "service_charge"),
+    ("Non-Gratuity Service Charge", "service_charge"),
+    ("Non Taxable Delivery Fee", "service_charge"),
+    ("Tax-exempt Service Charge", "service_charge"),
+    ("Tax Exempt Room Fee", "service_charge"),
+    ("Service Charge (pre-tax)", "service_charge"),
+    ("Service Charge, before tax", "service_charge"),
+    ("Tax free admin fee", "service_charge"),
+    ("Tax-free Admin Fee", "service_charge"),
+    ("Service charge in lieu of gratuity", "service_charge"),
+    ("Sales Tax (not a gratuity)", "tax"),
+    ("Gratuity (not taxable)", "gratuity"),
+    ("Pre-tax Gratuity", "gratuity"),
 ]
 
 

@@ -51,14 +51,29 @@ class EventMoney:
         return [li for doc in self.documents for li in doc.line_items]
 
 
+# Words that say what a billing line is *not*, or what it is counted before or without: the name
+# they qualify is no name of the line ("Service Charge - not a gratuity", "Tax-exempt Service
+# Charge", "Service Charge (pre-tax)", "Admin fee in lieu of gratuity"). They are removed first.
+_QUALIFIED = re.compile(
+    r"""
+      \bnot\s+(?:(?:a|an|the|subject|to|part|of|considered|counted|treated|as|included|in|for)\s+)*[\w-]+
+    | \bnon[\s-]*\w+
+    | \b(?:pre|before|after|excluding|excl|without|net\s+of|in\s+lieu\s+of|instead\s+of)[\s.-]+\w+
+    | \b\w+[\s-]+(?:exempt|free)\b
+    | \bexempt\s+(?:from\s+)?\w+
+    """,
+    re.VERBOSE,
+)
+
+
 def _mentions(text: str, names: list[str]) -> bool:
     """Whole-word match, so "Taxable Service Charge" is not a tax and "Multiple" holds no "tip"."""
     return any(re.search(rf"\b{re.escape(name.casefold())}\b", text) for name in names)
 
 
 def classify(description: str, money: MoneyRules) -> str:
-    """tax | gratuity | service_charge, for a billing line's free-text name."""
-    text = description.casefold()
+    """tax | gratuity | service_charge, for a billing line's free-text name (docs/money.md)."""
+    text = _QUALIFIED.sub(" ", description.casefold())
     if _mentions(text, money.tax_names):
         return "tax"
     if _mentions(text, money.gratuity_names):
