@@ -132,3 +132,18 @@ def test_a_drift_rechecked_is_the_same_email_until_the_event_changes_again() -> 
     changed = _key("drift", _result("DRIFT", "guests: 10 -> 14"), {"ts_fingerprint": "b"})
 
     assert first == recheck != changed
+
+
+def test_an_outcome_its_template_cannot_render_still_gets_an_email_naming_it() -> None:
+    odd_plan = {"items": [{"name": "Valet"}], "totals": {}, "fingerprint": "fp-odd"}  # no quantity
+    result = _result("INJECTED", "Revel order 9 created", revel_order_id=9)
+
+    email = _compose("success", result, {"plan": odd_plan})
+
+    assert email.subject == "On the POS: Smith & Jones <Gala>, Wed 25 Nov 2026 (Revel order #9)"
+    assert email.text.splitlines()[:2] == [
+        "Smith & Jones <Gala> (2026-11-25): INJECTED",
+        "Revel order 9 created",
+    ]
+    assert email.html is None
+    assert email.key == _key("success", result, {"plan": PLAN | {"fingerprint": "fp-odd"}})

@@ -15,7 +15,10 @@ import jinja2
 from pydantic import BaseModel, Field
 
 from tripleseat_revel.kit.money import TOTALS, money_text, quantity_text
+from tripleseat_revel.logging import get_logger
 from tripleseat_revel.notify.service import Email
+
+log = get_logger(__name__)
 
 WHAT_TO_DO = {
     "FAILED_UNMAPPED": "Map each item to a Revel product (dashboard: Unmapped items), then Retry.",
@@ -140,9 +143,20 @@ def _dedup(kind: str, facts: OutcomeFacts) -> str:
     return f"{outcome}:{facts.reason}"
 
 
+def _plain_text(context: dict[str, Any]) -> str:
+    """The facts of an outcome without a template (when its template fails on unusual data)."""
+    where = context["link"] or context["path"]
+    return f"{context['name']} ({context['date']}): {context['outcome']}\n{context['reason']}\n\n{where}\n"
+
+
 def compose(kind: str, facts: OutcomeFacts, *, public_url: str | None = None) -> Email:
-    """The email of an outcome. `kind`: success | failure | drift | missed."""
+    """The email of an outcome. `kind`: success | failure | drift | missed. It never fails: an
+    outcome whose template cannot be rendered gets a plain text (and the error is logged)."""
     context = _context(facts, public_url)
-    text, html = render(kind, context)
     subject = _subject(kind, context)
+    try:
+        text, html = render(kind, context)
+    except Exception as exc:
+        log.error("email.template_failed", kind=kind, event_id=facts.event_id, error=type(exc).__name__)
+        text, html = _plain_text(context), None
     return Email(kind, facts.event_id, subject, text, html, dedup=_dedup(kind, facts))
