@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
@@ -147,3 +148,16 @@ def test_an_outcome_its_template_cannot_render_still_gets_an_email_naming_it() -
     ]
     assert email.html is None
     assert email.key == _key("success", result, {"plan": PLAN | {"fingerprint": "fp-odd"}})
+
+
+def test_the_same_problem_is_one_email_per_episode_of_the_event() -> None:
+    failure = _result("FAILED_UNMAPPED", "1 unmapped item(s): Valet")
+    before_episodes = (
+        "55:failure:" + hashlib.sha256(b"FAILED_UNMAPPED:1 unmapped item(s): Valet").hexdigest()[:16]
+    )
+
+    first = _key("failure", failure, {"episode": 3})
+
+    assert _key("failure", failure, {"episode": 3}) == first  # seen again within the episode
+    assert _key("failure", failure, {"episode": 4}) != first  # back after a recovery
+    assert _key("failure", failure, {}) == before_episodes  # episode 0: the key it had before

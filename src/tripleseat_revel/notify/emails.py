@@ -3,7 +3,8 @@
 `dedup` is what makes an email distinct for its event and kind: the same outcome composed again
 (a retry failing the same way, a re-check of an unchanged order) gets the same key in `email_log`
 and is not sent again. It holds only stable facts, never a vendor's error text, which can differ
-on every attempt.
+on every attempt, and the event's alert episode (bumped when its order is verified or an operator
+resolves its alert): the same problem coming back after a recovery is emailed again.
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ class OutcomeFacts(BaseModel):
     unmapped: list[dict[str, Any]] = Field(default_factory=list)
     changes: list[str] = Field(default_factory=list)
     ts_fingerprint: str | None = None  # TripleSeat's material state of the event
+    episode: int = 0  # the event's alert episode (sync/ledger.py: alert_episode)
 
 
 def _context(facts: OutcomeFacts, public_url: str | None) -> dict[str, Any]:
@@ -128,6 +130,12 @@ def _subject(kind: str, c: dict[str, Any]) -> str:
 
 
 def _dedup(kind: str, facts: OutcomeFacts) -> str:
+    # Episode 0 (every event before alert episodes existed) keeps the keys it was emailed under.
+    fact = _dedup_fact(kind, facts)
+    return f"{fact}#{facts.episode}" if facts.episode else fact
+
+
+def _dedup_fact(kind: str, facts: OutcomeFacts) -> str:
     outcome = facts.outcome
     if kind == "success":
         return f"{outcome}:{(facts.plan or {}).get('fingerprint')}"
