@@ -19,7 +19,6 @@ import sqlalchemy as sa
 
 from tests.fixtures.events import DINNER, due_event
 from tests.fixtures.harness import connector_env
-from tests.fixtures.postgres import fresh_database
 from tests.fixtures.sandbox_api import change_event
 from tripleseat_revel import migrate
 from tripleseat_revel.config import load_settings
@@ -35,19 +34,6 @@ from tripleseat_revel.sync.outcomes import EventState
 from tripleseat_revel.sync.prepare import AnyPrepared, Begun, Drift, Skip, Unchanged, Write, prepare
 
 NOW = datetime(2026, 12, 3, 12, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        db = Database(f"sqlite:///{tmp_path / 'upgrade.db'}")
-        yield db
-        db.dispose()
-        return
-    with fresh_database() as url:
-        db = Database(url)
-        yield db
-        db.dispose()
 
 
 def _insert(db: Database, event_id: int, **columns: Any) -> None:
