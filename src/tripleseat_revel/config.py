@@ -119,8 +119,10 @@ class ProductMapping(_Strict):
 class MoneyRules(_Strict):
     """How TripleSeat's money is read (docs/money.md). Billing totals are classified by name (free
     text in TripleSeat): a whole word of `tax_names` makes a tax, else of `gratuity_names` a
-    gratuity, else a service charge. The cross-checks against TripleSeat's own amounts due and
-    event totals can be switched off if an account's figures are known to differ in meaning."""
+    gratuity, else a service charge; a name negated or qualified ("not a tip", "tax-exempt",
+    "pre-tax") does not count (sync/money.py: classify). The cross-checks against TripleSeat's own
+    amounts due and event totals can be switched off if an account's figures are known to differ
+    in meaning."""
 
     tax_names: list[str] = Field(default_factory=lambda: ["tax", "taxes", "gst", "hst", "pst", "qst", "vat"])
     gratuity_names: list[str] = Field(default_factory=lambda: ["gratuity", "gratuities", "tip", "tips"])

@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.command import downgrade
 from alembic.runtime.migration import MigrationContext
 
-from tests.fixtures.postgres import fresh_database
 from tripleseat_revel import migrate
 from tripleseat_revel.db import Database
 from tripleseat_revel.models import Base
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        db = Database(f"sqlite:///{tmp_path / 'migrations.db'}")
-        yield db
-        db.dispose()
-        return
-    with fresh_database() as url:
-        db = Database(url)
-        yield db
-        db.dispose()
 
 
 def _drift(db: Database) -> list[object]:

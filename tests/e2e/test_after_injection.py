@@ -226,3 +226,30 @@ def test_a_line_break_in_an_event_name_does_not_lose_its_alert(
     message = email.message_from_bytes(sent[0].read_bytes(), policy=email.policy.default)
     assert message["Bcc"] is None  # no header was injected
     assert "Smith Bcc: everyone@example.com" in str(message["Subject"])
+
+
+def test_a_next_line_character_in_an_event_name_does_not_lose_its_alert(
+    connector: Connector, sandbox: SandboxServer
+) -> None:
+    from dbos import DBOS
+
+    event = due_event(
+        sandbox,
+        name="Smith\u0085Rehearsal Dinner",
+        items=[{"menu_item_id": UNMAPPED.menu_item_id, "quantity": 1}],
+    )
+
+    assert _sync(connector, event["id"])["outcome"] == "FAILED_UNMAPPED"
+    connector.wait_idle()
+
+    record = _record(connector, event["id"])
+    with connector.rt.db.session() as session:
+        rows = session.scalars(sa.select(EmailLog).where(EmailLog.event_id == event["id"]))
+        stored = [(row.key, row.kind, row.status, row.subject) for row in rows]
+    ((key, kind, status, subject),) = stored
+    assert (record.state, record.alert_key) == ("failed", key)
+    assert (kind, status) == ("failure", "sent")
+    assert subject.startswith("Action needed: Smith Rehearsal Dinner, ")
+    assert len(list(Path(connector.settings.OUTBOX_DIR).glob("*.eml"))) == 1
+    statuses = [w.status for w in DBOS.list_workflows(name="sync_event")]
+    assert statuses and "ERROR" not in statuses

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
@@ -132,3 +133,31 @@ def test_a_drift_rechecked_is_the_same_email_until_the_event_changes_again() -> 
     changed = _key("drift", _result("DRIFT", "guests: 10 -> 14"), {"ts_fingerprint": "b"})
 
     assert first == recheck != changed
+
+
+def test_an_outcome_its_template_cannot_render_still_gets_an_email_naming_it() -> None:
+    odd_plan = {"items": [{"name": "Valet"}], "totals": {}, "fingerprint": "fp-odd"}  # no quantity
+    result = _result("INJECTED", "Revel order 9 created", revel_order_id=9)
+
+    email = _compose("success", result, {"plan": odd_plan})
+
+    assert email.subject == "On the POS: Smith & Jones <Gala>, Wed 25 Nov 2026 (Revel order #9)"
+    assert email.text.splitlines()[:2] == [
+        "Smith & Jones <Gala> (2026-11-25): INJECTED",
+        "Revel order 9 created",
+    ]
+    assert email.html is None
+    assert email.key == _key("success", result, {"plan": PLAN | {"fingerprint": "fp-odd"}})
+
+
+def test_the_same_problem_is_one_email_per_episode_of_the_event() -> None:
+    failure = _result("FAILED_UNMAPPED", "1 unmapped item(s): Valet")
+    before_episodes = (
+        "55:failure:" + hashlib.sha256(b"FAILED_UNMAPPED:1 unmapped item(s): Valet").hexdigest()[:16]
+    )
+
+    first = _key("failure", failure, {"episode": 3})
+
+    assert _key("failure", failure, {"episode": 3}) == first  # seen again within the episode
+    assert _key("failure", failure, {"episode": 4}) != first  # back after a recovery
+    assert _key("failure", failure, {}) == before_episodes  # episode 0: the key it had before

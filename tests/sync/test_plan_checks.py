@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from tests.fixtures.events import DINNER, EST
 from tests.fixtures.factories import build_document, build_event, build_inputs, build_line_item, build_payment
+from tests.fixtures.oracle import expected
 from tripleseat_revel.config import MoneyRules
 from tripleseat_revel.integrations.tripleseat.schemas import Event
 from tripleseat_revel.sync.money import classify
@@ -136,6 +138,65 @@ def test_distinct_documents_still_add_up() -> None:
     assert (result.totals.final_total, result.totals.paid) == (Decimal("170.00"), Decimal("50.00"))
 
 
+def _beo_and_invoice_with_a_deposit_on_the_invoice() -> tuple[dict[str, Any], dict[str, Any]]:
+    """A BEO without payments, and its invoice (the same lines) listing a paid 40.00 deposit."""
+    lines = [_line(1, "5.0", "10.0"), _line(2, "5.0", "10.0")]
+    beo = build_document(id=1, lines=lines)
+    invoice = build_document(id=2, lines=lines, payments=[build_payment(amount="40.0", id=7)])
+    return beo, invoice
+
+
+def test_a_deposit_listed_only_on_the_invoice_copy_is_paid() -> None:
+    beo, invoice = _beo_and_invoice_with_a_deposit_on_the_invoice()
+
+    result = _plan(_event(beo, invoice))
+
+    assert isinstance(result, OrderPlan)
+    assert [(i.quantity, i.unit_price) for i in result.items] == [
+        (5, Decimal("10.00")),
+        (5, Decimal("10.00")),
+    ]
+    assert (result.totals.final_total, result.totals.paid, result.totals.remaining_due) == (
+        Decimal("100.00"),
+        Decimal("40.00"),
+        Decimal("60.00"),
+    )
+
+
+def test_a_deposit_on_the_invoice_copy_agrees_with_the_events_amount_due() -> None:
+    beo, invoice = _beo_and_invoice_with_a_deposit_on_the_invoice()
+
+    result = _plan(_event(beo, invoice, grand_total="100.00", amount_due="60.00"))
+
+    assert isinstance(result, OrderPlan), result.reason
+    assert result.totals.paid == Decimal("40.00")
+
+
+def test_a_payment_listed_on_the_original_and_its_copy_is_paid_once() -> None:
+    beo, invoice = _beo_and_invoice_with_a_deposit_on_the_invoice()
+    beo = build_document(id=1, lines=beo["line_items"], payments=[build_payment(amount="40.0", id=7)])
+
+    result = _plan(_event(beo, invoice, amount_due="60.00"))
+
+    assert isinstance(result, OrderPlan), result.reason
+    assert result.totals.paid == Decimal("40.00")
+
+
+def test_the_test_oracle_counts_a_deposit_listed_only_on_the_copy() -> None:
+    lines = [build_line_item(id=1, quantity="5.0", price="10.0", menu_item_id=DINNER.menu_item_id)]
+    beo = build_document(id=1, lines=lines)
+    invoice = build_document(id=2, lines=lines, payments=[build_payment(amount="40.0", id=7)])
+
+    want = expected(build_event(documents=[beo, invoice]), EST)
+
+    assert len(want.lines) == 1
+    assert (want.totals["final_total"], want.totals["paid"], want.totals["remaining_due"]) == (
+        Decimal("50.00"),
+        Decimal("40.00"),
+        Decimal("10.00"),
+    )
+
+
 # ---- classifying billing names (docs/money.md) -------------------------------------------------------
 
 CLASSES = [
@@ -159,6 +220,22 @@ CLASSES = [
     ("Delivery Fee", "service_charge"),
     ("Multiple Stations Fee", "service_charge"),
     ("Syntax Surcharge", "service_charge"),
+    # Qualifiers that say what a line is *not*: the names they negate do not count.
+    ("22% Service Charge - not a gratuity", "service_charge"),
+    ("Administrative Fee (this is not a tip)", "service_charge"),
+    ("Service Charge (not subject to tax)", "service_charge"),
+    ("Non-Gratuity Service Charge", "service_charge"),
+    ("Non Taxable Delivery Fee", "service_charge"),
+    ("Tax-exempt Service Charge", "service_charge"),
+    ("Tax Exempt Room Fee", "service_charge"),
+    ("Service Charge (pre-tax)", "service_charge"),
+    ("Service Charge, before tax", "service_charge"),
+    ("Tax free admin fee", "service_charge"),
+    ("Tax-free Admin Fee", "service_charge"),
+    ("Service charge in lieu of gratuity", "service_charge"),
+    ("Sales Tax (not a gratuity)", "tax"),
+    ("Gratuity (not taxable)", "gratuity"),
+    ("Pre-tax Gratuity", "gratuity"),
 ]
 
 

@@ -48,6 +48,9 @@ class EventRecord(Base):
     unmapped: Mapped[list[Any] | None]
     # The open alert (an email_log key) of a drift or failure, and how an operator resolved one.
     alert_key: Mapped[str | None] = mapped_column(sa.String(160))
+    # Bumped each time the order is verified or an operator resolves the alert: an alert's email
+    # is sent once per episode, so the same problem coming back after a recovery is news again.
+    alert_episode: Mapped[int] = mapped_column(default=0)
     resolved_by: Mapped[str | None] = mapped_column(sa.String(100))
     resolved_at: Mapped[datetime | None]
     resolution: Mapped[str | None] = mapped_column(sa.Text)

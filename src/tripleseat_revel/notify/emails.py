@@ -3,7 +3,8 @@
 `dedup` is what makes an email distinct for its event and kind: the same outcome composed again
 (a retry failing the same way, a re-check of an unchanged order) gets the same key in `email_log`
 and is not sent again. It holds only stable facts, never a vendor's error text, which can differ
-on every attempt.
+on every attempt, and the event's alert episode (bumped when its order is verified or an operator
+resolves its alert): the same problem coming back after a recovery is emailed again.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ import jinja2
 from pydantic import BaseModel, Field
 
 from tripleseat_revel.kit.money import TOTALS, money_text, quantity_text
+from tripleseat_revel.logging import get_logger
 from tripleseat_revel.notify.service import Email
+
+log = get_logger(__name__)
 
 WHAT_TO_DO = {
     "FAILED_UNMAPPED": "Map each item to a Revel product (dashboard: Unmapped items), then Retry.",
@@ -90,6 +94,7 @@ class OutcomeFacts(BaseModel):
     unmapped: list[dict[str, Any]] = Field(default_factory=list)
     changes: list[str] = Field(default_factory=list)
     ts_fingerprint: str | None = None  # TripleSeat's material state of the event
+    episode: int = 0  # the event's alert episode (sync/ledger.py: alert_episode)
 
 
 def _context(facts: OutcomeFacts, public_url: str | None) -> dict[str, Any]:
@@ -125,6 +130,12 @@ def _subject(kind: str, c: dict[str, Any]) -> str:
 
 
 def _dedup(kind: str, facts: OutcomeFacts) -> str:
+    # Episode 0 (every event before alert episodes existed) keeps the keys it was emailed under.
+    fact = _dedup_fact(kind, facts)
+    return f"{fact}#{facts.episode}" if facts.episode else fact
+
+
+def _dedup_fact(kind: str, facts: OutcomeFacts) -> str:
     outcome = facts.outcome
     if kind == "success":
         return f"{outcome}:{(facts.plan or {}).get('fingerprint')}"
@@ -140,9 +151,20 @@ def _dedup(kind: str, facts: OutcomeFacts) -> str:
     return f"{outcome}:{facts.reason}"
 
 
+def _plain_text(context: dict[str, Any]) -> str:
+    """The facts of an outcome without a template (when its template fails on unusual data)."""
+    where = context["link"] or context["path"]
+    return f"{context['name']} ({context['date']}): {context['outcome']}\n{context['reason']}\n\n{where}\n"
+
+
 def compose(kind: str, facts: OutcomeFacts, *, public_url: str | None = None) -> Email:
-    """The email of an outcome. `kind`: success | failure | drift | missed."""
+    """The email of an outcome. `kind`: success | failure | drift | missed. It never fails: an
+    outcome whose template cannot be rendered gets a plain text (and the error is logged)."""
     context = _context(facts, public_url)
-    text, html = render(kind, context)
     subject = _subject(kind, context)
+    try:
+        text, html = render(kind, context)
+    except Exception as exc:
+        log.error("email.template_failed", kind=kind, event_id=facts.event_id, error=type(exc).__name__)
+        text, html = _plain_text(context), None
     return Email(kind, facts.event_id, subject, text, html, dedup=_dedup(kind, facts))

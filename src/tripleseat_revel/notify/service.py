@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import message_from_string, policy
@@ -33,12 +34,23 @@ log = get_logger(__name__)
 RETRY_FIRST = timedelta(minutes=1)
 RETRY_MAX = timedelta(hours=1)
 DRAIN_BATCH = 50
-_LINE_BREAKS = re.compile(r"[\r\n\t\v\f\u2028\u2029]+")
+# Control, format and line/paragraph separator characters (every str.splitlines() boundary is
+# one), and lone surrogates: the email library refuses some in a header, and none belongs there.
+_UNSAFE_IN_HEADER = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+_SPACES = re.compile(r" {2,}")
+_PLAIN_SUBJECT = {
+    "success": "On the POS",
+    "failure": "Action needed",
+    "drift": "Changed after its order was made",
+    "missed": "MISSED",
+}
 
 
 def header_text(value: str) -> str:
-    """A header value from free text (an event name may carry a line break): one line."""
-    return _LINE_BREAKS.sub(" ", value).strip()
+    """A header value from free text (an event name may carry a line break): one line, each
+    control or separator character a space."""
+    cleaned = "".join(" " if unicodedata.category(c) in _UNSAFE_IN_HEADER else c for c in value)
+    return _SPACES.sub(" ", cleaned).strip()
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,18 @@ class Email:
     def key(self) -> str:
         digest = hashlib.sha256(self.dedup.encode()).hexdigest()[:16]
         return f"{self.event_id}:{self.kind}:{digest}"
+
+
+def _encodable(text: str) -> str:
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _plain(email: Email) -> Email:
+    """The email with a plain subject and only encodable text (its fallback)."""
+    label = _PLAIN_SUBJECT.get(email.kind, "Notice")
+    about = f"event {email.event_id} ({email.kind})" if email.event_id is not None else email.kind
+    html = _encodable(email.html) if email.html else None
+    return Email(email.kind, email.event_id, f"{label}: {about}", _encodable(email.text), html, email.dedup)
 
 
 def transport_from_settings(settings: Settings) -> Transport:
@@ -91,8 +115,21 @@ class Notifier:
             message.add_alternative(email.html, subtype="html")
         return message
 
+    def _composed(self, email: Email) -> tuple[str, str]:
+        """(subject, MIME text) of the email to store. One the email library refuses (text it
+        cannot encode, say) goes out plain rather than not at all: an alert is never lost."""
+        try:
+            return header_text(email.subject), self.message(email).as_string()
+        except Exception as exc:
+            log.error(
+                "email.compose_failed", kind=email.kind, event_id=email.event_id, error=type(exc).__name__
+            )
+            plain = _plain(email)
+            return plain.subject, self.message(plain).as_string()
+
     def _store(self, email: Email) -> bool:
         """Put the email in the outbox; False if its key is there already (sent, or on its way)."""
+        subject, message = self._composed(email)
         try:
             with self.db.session() as session:
                 session.add(
@@ -100,13 +137,13 @@ class Notifier:
                         key=email.key,
                         event_id=email.event_id,
                         kind=email.kind,
-                        subject=header_text(email.subject)[:300],
+                        subject=subject[:300],
                         recipients=", ".join(self.recipients),
                         transport=self.transport.name,
                         status="pending",
                         attempts=0,
                         next_attempt_at=_now(),
-                        message=self.message(email).as_string(),
+                        message=message,
                     )
                 )
             return True

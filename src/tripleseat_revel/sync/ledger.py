@@ -155,6 +155,13 @@ def mark_verified(
     record.verified_at = now_utc()
     record.order_date = plan.get("event_date")
     record.drift = None
+    record.alert_episode = (record.alert_episode or 0) + 1  # a problem after this one is news
+
+
+def alert_episode(session: Session, event_id: int) -> int:
+    """The event's alert episode (its emails are once per episode; see EventRecord)."""
+    record = session.get(EventRecord, event_id)
+    return record.alert_episode if record is not None else 0
 
 
 def set_alert(session: Session, event_id: int, key: str | None) -> None:
@@ -170,6 +177,7 @@ def resolve(session: Session, event_id: int, *, by: str, note: str) -> EventReco
     record.state, record.outcome = EventState.RESOLVED.value, Outcome.RESOLVED.value
     record.resolved_by, record.resolved_at, record.resolution = by, now_utc(), note
     record.alert_key = None
+    record.alert_episode = (record.alert_episode or 0) + 1  # the same problem again is news
     return record
 
 

@@ -7,8 +7,9 @@ Checks, each a refusal rather than an order with money known to be wrong:
   and payment set, when given) = grand total - what was paid on it;
 - per event: its `grand_total` and `amount_due` (when given) agree with the documents' sums;
 - payments never exceed the total;
-- two documents that carry the same line items (a BEO and its invoice) count once; two that share
-  only some lines cannot be added up, and are refused.
+- two documents that carry the same line items (a BEO and its invoice) count once, but a payment
+  listed only on the copy is paid all the same; two that share only some lines cannot be added
+  up, and are refused.
 """
 
 from __future__ import annotations
@@ -50,14 +51,29 @@ class EventMoney:
         return [li for doc in self.documents for li in doc.line_items]
 
 
+# Words that say what a billing line is *not*, or what it is counted before or without: the name
+# they qualify is no name of the line ("Service Charge - not a gratuity", "Tax-exempt Service
+# Charge", "Service Charge (pre-tax)", "Admin fee in lieu of gratuity"). They are removed first.
+_QUALIFIED = re.compile(
+    r"""
+      \bnot\s+(?:(?:a|an|the|subject|to|part|of|considered|counted|treated|as|included|in|for)\s+)*[\w-]+
+    | \bnon[\s-]*\w+
+    | \b(?:pre|before|after|excluding|excl|without|net\s+of|in\s+lieu\s+of|instead\s+of)[\s.-]+\w+
+    | \b\w+[\s-]+(?:exempt|free)\b
+    | \bexempt\s+(?:from\s+)?\w+
+    """,
+    re.VERBOSE,
+)
+
+
 def _mentions(text: str, names: list[str]) -> bool:
     """Whole-word match, so "Taxable Service Charge" is not a tax and "Multiple" holds no "tip"."""
     return any(re.search(rf"\b{re.escape(name.casefold())}\b", text) for name in names)
 
 
 def classify(description: str, money: MoneyRules) -> str:
-    """tax | gratuity | service_charge, for a billing line's free-text name."""
-    text = description.casefold()
+    """tax | gratuity | service_charge, for a billing line's free-text name (docs/money.md)."""
+    text = _QUALIFIED.sub(" ", description.casefold())
     if _mentions(text, money.tax_names):
         return "tax"
     if _mentions(text, money.gratuity_names):
@@ -128,14 +144,22 @@ def _check_amount_due(doc: Document, grand_total: Decimal) -> None:
 
 
 def counted_documents(docs: list[Document]) -> list[Document]:
-    """The documents whose lines and money count: a document that repeats every line of an earlier
-    one (same line ids) is a copy and is left out; one that shares only some is refused."""
+    """The documents whose lines and money count (see `split_copies`)."""
+    return split_copies(docs)[0]
+
+
+def split_copies(docs: list[Document]) -> tuple[list[Document], list[Document]]:
+    """(counted, copies): a document that repeats every line of an earlier one (same line ids) is
+    a copy, whose lines and money are not added again (a BEO and the invoice made from it); one
+    that shares only some is refused. A copy may still list a payment the original does not."""
     counted: list[Document] = []
+    copies: list[Document] = []
     owner: dict[int, Document] = {}
     for doc in docs:
         ids = {li.id for li in doc.line_items if li.id is not None}
         shared = ids & owner.keys()
         if shared and shared == ids and len(ids) == len(doc.line_items):
+            copies.append(doc)
             continue
         if shared:
             other = owner[min(shared)]
@@ -145,10 +169,11 @@ def counted_documents(docs: list[Document]) -> list[Document]:
             )
         counted.append(doc)
         owner.update({i: doc for i in ids})
-    return counted
+    return counted, copies
 
 
 def _unique_payments(docs: list[Document]) -> list[Payment]:
+    """Every payment the documents list, once each (a payment on two documents has one id)."""
     seen: set[int] = set()
     unique: list[Payment] = []
     for payment in (p for doc in docs if doc.payment_set for p in doc.payment_set.payments):
@@ -178,12 +203,12 @@ def _check_event(event: Event, total: Decimal, paid: Decimal, money: MoneyRules)
 
 def event_money(event: Event, money: MoneyRules) -> EventMoney:
     """The event's checked money (raises MoneyProblem)."""
-    docs = counted_documents(event.live_documents)
+    docs, copies = split_copies(event.live_documents)
     relevant = [
         d for d in docs if d.line_items or d.billing_totals or (d.payment_set and d.payment_set.payments)
     ]
     parts = [_document_figures(doc, money) for doc in relevant]
-    paid = _paid(_unique_payments(relevant))
+    paid = _paid(_unique_payments(relevant + copies))
     total = sum((p.grand_total for p in parts), ZERO)
     _check_event(event, total, paid, money)
     return EventMoney(

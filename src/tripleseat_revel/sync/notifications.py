@@ -22,8 +22,9 @@ EMAIL_KIND = {
 }
 
 
-def outcome_facts(result: EventResult, prepared: AnyPrepared | None) -> OutcomeFacts:
-    """What the email of `result` says: the ledger's result, completed by what the sync saw."""
+def outcome_facts(result: EventResult, prepared: AnyPrepared | None, *, episode: int = 0) -> OutcomeFacts:
+    """What the email of `result` says: the ledger's result, completed by what the sync saw, in the
+    event's alert `episode`."""
     event = prepared.event if prepared is not None else None
     plan = getattr(prepared, "plan", None)
     return OutcomeFacts(
@@ -41,6 +42,7 @@ def outcome_facts(result: EventResult, prepared: AnyPrepared | None) -> OutcomeF
         else [],
         changes=getattr(prepared, "changes", None) or [],
         ts_fingerprint=prepared.ts_fingerprint if prepared is not None else None,
+        episode=episode,
     )
 
 
@@ -49,13 +51,18 @@ ALERTS = ("failure", "drift", "missed")
 
 def notify_outcome(rt: Runtime, result: EventResult, prepared: AnyPrepared | None) -> bool:
     """Send the outcome's email if it deserves one and it was not sent before (True if it went out
-    now), and keep the event's open alert: the email of its drift or failure, none after a success."""
+    now), and keep the event's open alert: the email of its drift or failure, none after a success.
+    The email is in the outbox before the ledger points at it."""
     kind = EMAIL_KIND.get(result.outcome or "")
-    email = (
-        compose(kind, outcome_facts(result, prepared), public_url=rt.settings.PUBLIC_URL) if kind else None
-    )
+    email = None
+    if kind:
+        with rt.db.session() as session:
+            episode = ledger.alert_episode(session, result.id)
+        facts = outcome_facts(result, prepared, episode=episode)
+        email = compose(kind, facts, public_url=rt.settings.PUBLIC_URL)
+    sent = rt.notifier.send(email) if email is not None else False
     outcome = Outcome(result.outcome) if result.outcome else None
     if outcome is not None and (outcome.on_the_pos or kind in ALERTS):
         with rt.db.session() as session:
             ledger.set_alert(session, result.id, email.key if email is not None and kind in ALERTS else None)
-    return rt.notifier.send(email) if email is not None else False
+    return sent

@@ -28,16 +28,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("resolved_by", sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("resolution", sa.Text(), nullable=True))
-    # An injected order was verified only as far as the old code knew: keep it as the baseline, from
-    # the TripleSeat state it was injected at (its next change is compared with it, as before).
-    op.execute(
-        "UPDATE event_ledger SET state = 'verified', verified_ts_fingerprint = ts_fingerprint "
-        "WHERE state = 'injected' AND verified_plan IS NOT NULL"
-    )
-    op.execute(
-        "UPDATE event_ledger SET order_establishment = establishment_id, order_date = event_date "
-        "WHERE revel_order_id IS NOT NULL"
-    )
+    _carry_over_the_ledger()
     with op.batch_alter_table("revel_ops", schema=None) as batch_op:
         batch_op.alter_column("op", existing_type=sa.String(length=40), type_=sa.String(length=160))
         batch_op.add_column(sa.Column("answer", sa.JSON(), nullable=True))
@@ -50,6 +41,50 @@ def upgrade() -> None:
     with op.batch_alter_table("email_log", schema=None) as batch_op:
         batch_op.alter_column("status", server_default=None)
         batch_op.alter_column("attempts", server_default=None)
+
+
+def _carry_over_the_ledger() -> None:
+    """What the old ledger knew of each order, and only that.
+
+    - Where the order was made and for which day come from the plan it was made to: the old
+      `establishment_id` and `event_date` are the event's *current* ones (refreshed on every
+      sync), so copying them would hide a move made before the upgrade.
+    - An injected order keeps its plan as the verified one, but not the TripleSeat state it was
+      verified at: the old `ts_fingerprint` is the state last *seen*, stored on every outcome,
+      failures included. Left unknown, the next sync plans once; an unchanged event then still
+      compares equal with the plan (no Revel call), a changed one is a drift or an amend.
+    - A failed event's order may have been half-amended: its content is unknown, so it has no
+      verified plan (the next sync reads Revel and completes it).
+    - Any other `injected` row (no plan on record) is pending: synced again, nothing assumed.
+    """
+    ledger = sa.table(
+        "event_ledger",
+        sa.column("event_id", sa.BigInteger),
+        sa.column("state", sa.String),
+        sa.column("verified_plan", sa.JSON),
+        sa.column("verified_fingerprint", sa.String),
+        sa.column("order_establishment", sa.BigInteger),
+        sa.column("order_date", sa.String),
+    )
+    bind = op.get_bind()
+    planned = bind.execute(
+        sa.select(ledger.c.event_id, ledger.c.verified_plan).where(ledger.c.verified_plan.is_not(None))
+    ).all()
+    for event_id, plan in planned:
+        plan = plan or {}
+        bind.execute(
+            ledger.update()
+            .where(ledger.c.event_id == event_id)
+            .values(order_establishment=plan.get("establishment"), order_date=plan.get("event_date"))
+        )
+    has_plan = ledger.c.verified_plan.is_not(None)
+    bind.execute(ledger.update().where(ledger.c.state == "injected", has_plan).values(state="verified"))
+    bind.execute(
+        ledger.update()
+        .where(ledger.c.state == "failed", has_plan)
+        .values(verified_plan=sa.null(), verified_fingerprint=None)
+    )
+    bind.execute(ledger.update().where(ledger.c.state == "injected").values(state="pending"))
 
 
 def downgrade() -> None:
