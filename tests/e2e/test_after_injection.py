@@ -239,10 +239,10 @@ def test_a_next_line_character_in_an_event_name_does_not_lose_its_alert(
         items=[{"menu_item_id": UNMAPPED.menu_item_id, "quantity": 1}],
     )
 
-    assert _sync(connector, event["id"])["outcome"] == "FAILED_UNMAPPED"
+    assert synced(connector, event["id"])["outcome"] == "FAILED_UNMAPPED"
     connector.wait_idle()
 
-    record = _record(connector, event["id"])
+    record = ledger_row(connector, event["id"])
     with connector.rt.db.session() as session:
         rows = session.scalars(sa.select(EmailLog).where(EmailLog.event_id == event["id"]))
         stored = [(row.key, row.kind, row.status, row.subject) for row in rows]
