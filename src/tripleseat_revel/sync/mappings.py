@@ -8,14 +8,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
+from tripleseat_revel.integrations.tripleseat.schemas import Event
 from tripleseat_revel.models import EventRecord, ProductMappingRow
 from tripleseat_revel.sync import ledger
 from tripleseat_revel.sync.catalogue import load_mappings
 from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.sync.decide import Switches, Target, target_for
+from tripleseat_revel.sync.matching import Mappings
 from tripleseat_revel.sync.outcomes import Outcome
-from tripleseat_revel.sync.plan import PlanInputs, PlanProblem, ProblemKind, plan_order
+from tripleseat_revel.sync.plan import PlanInputs, PlanProblem, ProblemKind, UnmappedItem, plan_order
 from tripleseat_revel.sync.switches import read_switches
 
 
@@ -27,6 +30,23 @@ def search_days(now: datetime, horizon: timedelta, timezones: list[str]) -> tupl
         min(now.astimezone(z).date() for z in zones),
         max((now + horizon).astimezone(z).date() for z in zones),
     )
+
+
+def _unmapped_of(rt: Runtime, event: Event, target: Target, mappings: Mappings) -> list[UnmappedItem]:
+    """The items of `event` no mapping covers (its plan, with unmapped items blocking)."""
+    inputs = PlanInputs(
+        target.establishment,
+        target.local_id,
+        target.rules.model_copy(update={"unmapped": "block"}),
+        rt.config.revel,
+        rt.config.money,
+        rt.catalogues.get(target.establishment),
+        mappings,
+    )
+    result = plan_order(event, inputs)
+    if not isinstance(result, PlanProblem) or result.kind is not ProblemKind.UNMAPPED:
+        return []
+    return list(result.unmapped)
 
 
 def upcoming_unmapped(rt: Runtime, horizon: timedelta) -> list[dict[str, Any]]:
@@ -45,19 +65,7 @@ def upcoming_unmapped(rt: Runtime, horizon: timedelta) -> list[dict[str, Any]]:
         local_today = now.astimezone(ZoneInfo(target.location.timezone)).date()
         if event.local_date is not None and event.local_date < local_today:
             continue  # already past where it happens
-        inputs = PlanInputs(
-            target.establishment,
-            target.local_id,
-            target.rules.model_copy(update={"unmapped": "block"}),
-            rt.config.revel,
-            rt.config.money,
-            rt.catalogues.get(target.establishment),
-            mappings,
-        )
-        result = plan_order(event, inputs)
-        if not isinstance(result, PlanProblem) or result.kind is not ProblemKind.UNMAPPED:
-            continue
-        for item in result.unmapped:
+        for item in _unmapped_of(rt, event, target, mappings):
             key = (item.menu_item_id, item.name, target.establishment)
             row = found.setdefault(
                 key,
@@ -102,6 +110,37 @@ def blocked_by(rt: Runtime, menu_item_id: int | None = None) -> list[int]:
     )
 
 
+def _upsert_mapping(
+    session: Session,
+    menu_item_id: int,
+    revel_product: int,
+    establishment: int | None,
+    item_name: str | None,
+    by: str,
+) -> None:
+    existing = session.scalars(
+        sa.select(ProductMappingRow).where(
+            ProductMappingRow.menu_item_id == menu_item_id,
+            ProductMappingRow.establishment_id.is_(None)
+            if establishment is None
+            else ProductMappingRow.establishment_id == establishment,
+        )
+    ).first()
+    if existing is None:
+        session.add(
+            ProductMappingRow(
+                menu_item_id=menu_item_id,
+                establishment_id=establishment,
+                revel_product=revel_product,
+                item_name=item_name,
+                created_by=by,
+            )
+        )
+    else:
+        existing.revel_product = revel_product
+        existing.created_by = by
+
+
 def save_mapping(
     rt: Runtime,
     *,
@@ -113,27 +152,7 @@ def save_mapping(
 ) -> None:
     """Persist an operator's mapping (it wins over the locations file) and audit it."""
     with rt.db.session() as session:
-        existing = session.scalars(
-            sa.select(ProductMappingRow).where(
-                ProductMappingRow.menu_item_id == menu_item_id,
-                ProductMappingRow.establishment_id.is_(None)
-                if establishment is None
-                else ProductMappingRow.establishment_id == establishment,
-            )
-        ).first()
-        if existing is None:
-            session.add(
-                ProductMappingRow(
-                    menu_item_id=menu_item_id,
-                    establishment_id=establishment,
-                    revel_product=revel_product,
-                    item_name=item_name,
-                    created_by=by,
-                )
-            )
-        else:
-            existing.revel_product = revel_product
-            existing.created_by = by
+        _upsert_mapping(session, menu_item_id, revel_product, establishment, item_name, by)
         ledger.audit(
             session,
             None,
