@@ -13,21 +13,14 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from tripleseat_revel.db import Database
+from tripleseat_revel.kit.states import STATE_LABELS as LABELS
 from tripleseat_revel.models import EventRecord
 from tripleseat_revel.notify.emails import dashboard_link, nice_date, render
 from tripleseat_revel.notify.service import Email, Notifier
 
+# Failures and missed events stand out in the digest.
 STATE_LABELS = {
-    "verified": "On the POS",
-    "waiting": "Waiting for its day",
-    "writing": "Being written",
-    "skipped": "Skipped",
-    "failed": "FAILED",
-    "drift": "Differs from TripleSeat",
-    "missed": "MISSED",
-    "resolved": "Resolved by hand",
-    "dry_run": "Dry run: would inject",
-    "pending": "Pending",
+    state: label.upper() if state in ("failed", "missed") else label for state, label in LABELS.items()
 }
 ATTENTION = ("failed", "drift", "missed")
 WINDOW_DAYS = 7

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from tripleseat_revel.kit.money import money_text, quantity_text
+from tripleseat_revel.kit.states import STATE_LABELS as STATE_LABELS
 from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.web.dashboard import queries
 from tripleseat_revel.web.dashboard.session import (
@@ -25,18 +26,6 @@ from tripleseat_revel.web.dashboard.session import (
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
-STATE_LABELS = {
-    "verified": "On the POS",
-    "waiting": "Waiting for its day",
-    "writing": "Being written",
-    "skipped": "Skipped",
-    "failed": "Failed",
-    "drift": "Differs from TripleSeat",
-    "missed": "Missed",
-    "resolved": "Resolved by hand",
-    "dry_run": "Dry run: would inject",
-    "pending": "Pending",
-}
 
 # Browsers load nothing from elsewhere and run no script: the pages are plain HTML and forms.
 SECURITY_HEADERS = {
