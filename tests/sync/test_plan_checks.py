@@ -182,6 +182,29 @@ def test_a_payment_listed_on_the_original_and_its_copy_is_paid_once() -> None:
     assert result.totals.paid == Decimal("40.00")
 
 
+def test_a_payment_without_an_id_on_the_original_and_its_copy_is_paid_once() -> None:
+    lines = [_line(1, "5.0", "10.0"), _line(2, "5.0", "10.0")]
+    deposit = {**build_payment(amount="40.0"), "id": None}
+    beo = build_document(id=1, lines=lines, payments=[deposit])
+    invoice = build_document(id=2, lines=lines, payments=[dict(deposit)])
+
+    result = _plan(_event(beo, invoice))
+
+    assert isinstance(result, OrderPlan), result.reason
+    assert (result.totals.paid, result.totals.remaining_due) == (Decimal("40.00"), Decimal("60.00"))
+
+
+def test_a_copy_whose_total_differs_from_its_original_is_refused() -> None:
+    lines = [_line(1, "5.0", "10.0"), _line(2, "5.0", "10.0")]
+    beo = build_document(id=1, lines=lines)
+    invoice = build_document(id=2, lines=lines, gratuity_rate="20")  # the invoice adds 20 % gratuity
+
+    result = _plan(_event(beo, invoice))
+
+    assert isinstance(result, PlanProblem)
+    assert "120.00" in result.reason and "100.00" in result.reason
+
+
 def test_the_test_oracle_counts_a_deposit_listed_only_on_the_copy() -> None:
     lines = [build_line_item(id=1, quantity="5.0", price="10.0", menu_item_id=DINNER.menu_item_id)]
     beo = build_document(id=1, lines=lines)
@@ -236,6 +259,14 @@ CLASSES = [
     ("Sales Tax (not a gratuity)", "tax"),
     ("Gratuity (not taxable)", "gratuity"),
     ("Pre-tax Gratuity", "gratuity"),
+    # The line is what it names first; what follows only describes it.
+    ("Service Charge - not a gratuity, subject to sales tax", "service_charge"),
+    ("22% Service Charge (not a gratuity or tax)", "service_charge"),
+    ("Service Charge is not a tip and is subject to tax", "service_charge"),
+    ("Gratuity free of tax", "gratuity"),
+    ("Sales Tax on Service Charge", "tax"),
+    ("Tax on Gratuity", "tax"),
+    ("Gratuity, taxed at 8%", "gratuity"),
 ]
 
 

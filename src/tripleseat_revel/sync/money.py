@@ -59,26 +59,40 @@ _QUALIFIED = re.compile(
       \bnot\s+(?:(?:a|an|the|subject|to|part|of|considered|counted|treated|as|included|in|for)\s+)*[\w-]+
     | \bnon[\s-]*\w+
     | \b(?:pre|before|after|excluding|excl|without|net\s+of|in\s+lieu\s+of|instead\s+of)[\s.-]+\w+
-    | \b\w+[\s-]+(?:exempt|free)\b
+    | \b\w+[\s-]+(?:exempt|free)\b(?!\s+(?:of|from)\b)
     | \bexempt\s+(?:from\s+)?\w+
+    | \bfree\s+of\s+\w+
     """,
     re.VERBOSE,
 )
 
 
-def _mentions(text: str, names: list[str]) -> bool:
-    """Whole-word match, so "Taxable Service Charge" is not a tax and "Multiple" holds no "tip"."""
-    return any(re.search(rf"\b{re.escape(name.casefold())}\b", text) for name in names)
+# Words that name a service charge; only used to see which name a line gives first.
+_SERVICE_NAMES = ["service", "charge", "surcharge", "fee", "admin", "administrative"]
+
+
+def _first_mention(text: str, names: list[str]) -> int | None:
+    """Where the first of `names` appears in `text` as a whole word ("Taxable Service Charge" holds
+    no "tax", "Multiple" no "tip"), or None."""
+    found = [m.start() for name in names for m in [re.search(rf"\b{re.escape(name.casefold())}\b", text)] if m]
+    return min(found) if found else None
 
 
 def classify(description: str, money: MoneyRules) -> str:
-    """tax | gratuity | service_charge, for a billing line's free-text name (docs/money.md)."""
+    """tax | gratuity | service_charge, for a billing line's free-text name (docs/money.md): what it
+    names first, once the qualifiers are removed ("Service Charge, subject to sales tax" is a
+    service charge; "Sales Tax on Service Charge" a tax). A name with none of them is a service charge."""
     text = _QUALIFIED.sub(" ", description.casefold())
-    if _mentions(text, money.tax_names):
-        return "tax"
-    if _mentions(text, money.gratuity_names):
-        return "gratuity"
-    return "service_charge"
+    candidates = {
+        kind: at
+        for kind, at in (
+            ("tax", _first_mention(text, money.tax_names)),
+            ("gratuity", _first_mention(text, money.gratuity_names)),
+            ("service_charge", _first_mention(text, _SERVICE_NAMES)),
+        )
+        if at is not None
+    }
+    return min(candidates, key=lambda kind: candidates[kind]) if candidates else "service_charge"
 
 
 def line_total(line: LineItem) -> Decimal:
@@ -159,6 +173,7 @@ def split_copies(docs: list[Document]) -> tuple[list[Document], list[Document]]:
         ids = {li.id for li in doc.line_items if li.id is not None}
         shared = ids & owner.keys()
         if shared and shared == ids and len(ids) == len(doc.line_items):
+            _check_copy(owner[min(shared)], doc)
             copies.append(doc)
             continue
         if shared:
@@ -172,16 +187,43 @@ def split_copies(docs: list[Document]) -> tuple[list[Document], list[Document]]:
     return counted, copies
 
 
-def _unique_payments(docs: list[Document]) -> list[Payment]:
-    """Every payment the documents list, once each (a payment on two documents has one id)."""
-    seen: set[int] = set()
+def _check_copy(original: Document, copy: Document) -> None:
+    """A copy (the invoice of a BEO) that totals otherwise than its original adds something of its
+    own (a gratuity, a fee): which one is right is for a person to say."""
+    mine, theirs = _grand_total(copy), _grand_total(original)
+    if mine is not None and theirs is not None and mine != theirs:
+        raise MoneyProblem(
+            f"document {copy.id} repeats the lines of document {original.id} but totals {mine:.2f}, "
+            f"not {theirs:.2f}: which one counts?"
+        )
+
+
+def _grand_total(doc: Document) -> Decimal | None:
+    return doc.financials.grand_total if doc.financials is not None else None
+
+
+def _payments(doc: Document) -> list[Payment]:
+    return list(doc.payment_set.payments) if doc.payment_set else []
+
+
+def _unique_payments(counted: list[Document], copies: list[Document]) -> list[Payment]:
+    """Every payment the documents list, once each: a payment on two documents has one id, and a
+    copy's payment without an id counts only if its original lists no such payment."""
     unique: list[Payment] = []
-    for payment in (p for doc in docs if doc.payment_set for p in doc.payment_set.payments):
-        if payment.id is not None and payment.id in seen:
-            continue
-        if payment.id is not None:
-            seen.add(payment.id)
-        unique.append(payment)
+    seen: set[int] = set()
+    unnamed: list[Payment] = []  # the originals' payments without an id
+    for doc, is_copy in [(d, False) for d in counted] + [(d, True) for d in copies]:
+        for payment in _payments(doc):
+            if payment.id is not None and payment.id in seen:
+                continue
+            if payment.id is None and is_copy and payment in unnamed:
+                unnamed.remove(payment)  # the original's payment, listed again
+                continue
+            if payment.id is not None:
+                seen.add(payment.id)
+            elif not is_copy:
+                unnamed.append(payment)
+            unique.append(payment)
     return unique
 
 
@@ -208,7 +250,7 @@ def event_money(event: Event, money: MoneyRules) -> EventMoney:
         d for d in docs if d.line_items or d.billing_totals or (d.payment_set and d.payment_set.payments)
     ]
     parts = [_document_figures(doc, money) for doc in relevant]
-    paid = _paid(_unique_payments(relevant + copies))
+    paid = _paid(_unique_payments(relevant, copies))
     total = sum((p.grand_total for p in parts), ZERO)
     _check_event(event, total, paid, money)
     return EventMoney(
