@@ -74,7 +74,9 @@ _SERVICE_NAMES = ["service", "charge", "surcharge", "fee", "admin", "administrat
 def _first_mention(text: str, names: list[str]) -> int | None:
     """Where the first of `names` appears in `text` as a whole word ("Taxable Service Charge" holds
     no "tax", "Multiple" no "tip"), or None."""
-    found = [m.start() for name in names for m in [re.search(rf"\b{re.escape(name.casefold())}\b", text)] if m]
+    found = [
+        m.start() for name in names for m in [re.search(rf"\b{re.escape(name.casefold())}\b", text)] if m
+    ]
     return min(found) if found else None
 
 
