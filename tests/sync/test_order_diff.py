@@ -105,6 +105,7 @@ def test_a_voided_order_is_never_written_to_nor_verified() -> None:
 
 def test_a_changed_guest_count_or_start_is_written_where_revel_keeps_them() -> None:
     plan = plan_of(("10", "12"))
+    assert plan.number_of_people is not None
     as_made = held(plan)
     totals = as_made.totals.model_copy(
         update={"number_of_people": plan.number_of_people + 5, "pickup_time": plan.pickup_time}

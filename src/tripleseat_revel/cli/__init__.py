@@ -107,9 +107,7 @@ def sync(
 ) -> None:
     """Sync one event (--event-id) or every recently updated one (--hours-back)."""
     from tripleseat_revel.runtime import start_engine, stop_engine
-    from tripleseat_revel.sync.results import summarise
     from tripleseat_revel.worker import bulk
-    from tripleseat_revel.worker.trigger import sync_and_wait
 
     if (event_id is None) == (hours_back is None):
         bootstrap.fail("give exactly one of --event-id or --hours-back")
@@ -120,13 +118,7 @@ def sync(
     engine = start_engine(rt, role="cli", schedules=False)
     try:
         if event_id is not None:
-            with console.status(f"syncing event {event_id}"):
-                done = sync_and_wait(rt, event_id, source="cli", timeout=timeout)
-            if done.result is None:
-                bootstrap.fail(
-                    f"the sync did not finish in {timeout:.0f}s (workflow {done.request.workflow_id})", 1
-                )
-            outcome = summarise("single", [done.result])
+            outcome = _sync_one(rt, event_id, timeout)
         else:
             assert hours_back is not None
             run_id = bulk.start_bulk(rt, engine.workflows.bulk_sync, hours_back, source="cli")
@@ -140,6 +132,17 @@ def sync(
             raise typer.Exit(1)
     finally:
         stop_engine(engine)
+
+
+def _sync_one(rt: Any, event_id: int, timeout: float) -> dict[str, Any]:
+    from tripleseat_revel.sync.results import summarise
+    from tripleseat_revel.worker.trigger import sync_and_wait
+
+    with console.status(f"syncing event {event_id}"):
+        done = sync_and_wait(rt, event_id, source="cli", timeout=timeout)
+    if done.result is None:
+        bootstrap.fail(f"the sync did not finish in {timeout:.0f}s (workflow {done.request.workflow_id})", 1)
+    return summarise("single", [done.result])
 
 
 def _dry_run(rt: Any, event_id: int | None, hours_back: int | None) -> None:

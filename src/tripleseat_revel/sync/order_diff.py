@@ -293,15 +293,9 @@ def _refusal(
     discount: bool,
 ) -> str | None:
     held = snapshot.totals
-    if held.deleted:
-        return _voided(snapshot.order_id)
-    if held.establishment is not None and held.establishment != plan.establishment:
-        return (
-            f"Revel order {snapshot.order_id} is in establishment {held.establishment} and the event "
-            f"is now for establishment {plan.establishment}; its order stays where it was"
-        )
-    if held.closed:
-        return f"Revel order {snapshot.order_id} is closed; change it at the POS"
+    refused = _out_of_reach(plan, snapshot)
+    if refused is not None:
+        return refused
     if removals and not behaviour.item_delete:
         lines = ", ".join(
             f"{r.line.quantity} x product {r.line.product_id} @ {r.line.price:.2f}" for r in removals
@@ -360,6 +354,21 @@ def after(before: OrderSnapshot, answers: list[Answer]) -> OrderSnapshot:
         paid=before.paid + sum((a.paid for a in answers if a.paid is not None), ZERO),
         has_history=before.has_history or any(a.history for a in answers),
     )
+
+
+def _out_of_reach(plan: OrderPlan, snapshot: OrderSnapshot) -> str | None:
+    """The order cannot be written to at all: voided, in another establishment, closed."""
+    held = snapshot.totals
+    if held.deleted:
+        return _voided(snapshot.order_id)
+    if held.establishment is not None and held.establishment != plan.establishment:
+        return (
+            f"Revel order {snapshot.order_id} is in establishment {held.establishment} and the event "
+            f"is now for establishment {plan.establishment}; its order stays where it was"
+        )
+    if held.closed:
+        return f"Revel order {snapshot.order_id} is closed; change it at the POS"
+    return None
 
 
 def _voided(order_id: int) -> str:
