@@ -293,6 +293,11 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("EMAIL_TO", "TRIPLESEAT_EMAIL_RECIPIENTS")
     )
     OUTBOX_DIR: Path = Path("./var/outbox")
+    # smtp:// with credentials needs STARTTLS unless this is true (the password would go in clear).
+    SMTP_ALLOW_PLAINTEXT: bool = False
+    # CA certificate(s) (PEM) that vouch for the relay, for a private or self-signed relay; the
+    # system's CAs otherwise. The relay's certificate is always verified.
+    SMTP_CA_FILE: Path | None = None
 
     # Logs
     LOG_FORMAT: Literal["console", "json"] = "console"
