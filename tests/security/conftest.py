@@ -21,6 +21,7 @@ from cryptography.x509.oid import NameOID
 
 from tests.fixtures.harness import free_port
 from tests.notify.conftest import Inbox
+from tests.web.dashboard.conftest import dash  # noqa: F401 - the dashboard fixture, shared
 
 USER, PASSWORD = "mailer", "relay-password-9f3k"
 

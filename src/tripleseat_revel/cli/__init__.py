@@ -297,7 +297,7 @@ def db_upgrade() -> None:
     loaded = bootstrap.settings()
     db = Database(loaded.DATABASE_URL)
     before = migrate.current_revision(db.engine)
-    migrate.upgrade(db.engine)
+    migrate.upgrade(db.engine, token_cipher=loaded.token_cipher())
     console.print(f"database at revision {migrate.current_revision(db.engine)} (was {before or 'empty'})")
 
 

@@ -35,7 +35,7 @@ def runtime(loaded: Settings, *, upgrade: bool = True, service: bool = True) -> 
             validate_for_service(loaded)
         db = Database(loaded.DATABASE_URL)
         if upgrade:
-            migrate.upgrade(db.engine)
+            migrate.upgrade(db.engine, token_cipher=loaded.token_cipher())
         rt = build_runtime(loaded, db=db)
     except ConfigError as exc:
         fail(f"configuration: {exc}")

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.web import api, dashboard, health, oauth, problems, webhooks
+from tripleseat_revel.web.dashboard.session import session_secret
 from tripleseat_revel.web.errors import install_error_handler
 from tripleseat_revel.worker.engine import Engine
 
@@ -19,6 +20,7 @@ def create_app(rt: Runtime, engine: Engine | None = None) -> FastAPI:
         description="TripleSeat event bookings -> Revel POS orders, exactly once.",
     )
     app.state.runtime = rt
+    app.state.session_secret = session_secret(rt.settings, rt.db)
     app.state.engine = engine
     install_error_handler(app)
     app.include_router(health.router)

@@ -1,0 +1,96 @@
+"""Finding 6 (tokens): the OAuth tokens in the database are encrypted (TOKEN_ENCRYPTION_KEY,
+Fernet with rotation); rows from before are encrypted by the migration or on their next write."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from cryptography.fernet import Fernet
+
+from tests.web.dashboard.conftest import build
+from tripleseat_revel import migrate
+from tripleseat_revel.db import Database
+from tripleseat_revel.integrations.tripleseat.client import TokenState
+from tripleseat_revel.integrations.tripleseat.tokens import DatabaseTokenStore
+from tripleseat_revel.kit.crypto import CipherError, TokenCipher
+from tripleseat_revel.sync.context import Runtime
+
+OLD, NEW = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+ACCESS, REFRESH = "access-7Hq2-live-token-value", "refresh-Zp81-live-token-value"
+EXPIRES = datetime(2026, 12, 3, 15, 0, tzinfo=UTC)
+
+
+def _store(rt: Runtime) -> DatabaseTokenStore:
+    store = rt.tripleseat.tokens
+    assert isinstance(store, DatabaseTokenStore)
+    return store
+
+
+def _raw(db: Database) -> tuple[Any, ...]:
+    """The row as a database reader (or a backup) sees it."""
+    with db.engine.connect() as conn:
+        row = conn.execute(sa.text("SELECT access_token, refresh_token FROM oauth_tokens")).one()
+    return tuple(row)
+
+
+def _runtime(tmp_path: Path, key: str) -> Runtime:
+    return build(tmp_path, TOKEN_ENCRYPTION_KEY=key)
+
+
+def test_the_stored_row_holds_no_token_in_plain_text(tmp_path: Path) -> None:
+    rt = _runtime(tmp_path, NEW)
+    _store(rt).save(TokenState(ACCESS, REFRESH, EXPIRES))
+
+    raw = _raw(rt.db)
+    assert not any(token in value for value in raw for token in (ACCESS, REFRESH))
+    again = _runtime(tmp_path, NEW)  # another process reads them back
+    assert _store(again).load() == TokenState(ACCESS, REFRESH, EXPIRES)
+    rt.close()
+    again.close()
+
+
+def test_a_rotated_key_still_reads_and_the_row_moves_to_the_new_key(tmp_path: Path) -> None:
+    _store(_runtime(tmp_path, OLD)).save(TokenState(ACCESS, REFRESH, EXPIRES))
+
+    rotating = _runtime(tmp_path, f"{NEW},{OLD}")
+    assert _store(rotating).load().refresh_token == REFRESH
+    assert _store(rotating).reseal() is True
+
+    assert _store(_runtime(tmp_path, NEW)).load().access_token == ACCESS  # the old key can go
+    with pytest.raises(CipherError, match="does not decrypt"):
+        _store(_runtime(tmp_path, OLD)).load()
+
+
+def test_a_plain_row_from_before_is_read_then_encrypted_when_written(tmp_path: Path) -> None:
+    plain = build(tmp_path)  # no key: as every version before this one stored them
+    _store(plain).save(TokenState(ACCESS, REFRESH, EXPIRES))
+    assert _raw(plain.db) == (ACCESS, REFRESH)
+
+    store = _store(_runtime(tmp_path, NEW))
+    state = store.load()
+    assert (state.access_token, state.refresh_token) == (ACCESS, REFRESH)
+    store.save(TokenState("access-next", REFRESH, EXPIRES))
+    assert not any(REFRESH in value for value in _raw(plain.db))
+
+
+def test_the_migration_encrypts_the_rows_of_an_older_version(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'old.db'}")
+    migrate.upgrade(db.engine, "0004")
+    with db.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO oauth_tokens (provider, access_token, refresh_token, version, updated_at) "
+                "VALUES ('tripleseat', :a, :r, 1, '2026-12-01 10:00:00')"
+            ),
+            {"a": ACCESS, "r": REFRESH},
+        )
+
+    migrate.upgrade(db.engine, token_cipher=TokenCipher(NEW))
+
+    access, refresh = _raw(db)
+    assert ACCESS not in access and REFRESH not in refresh
+    assert TokenCipher(NEW).decrypt(refresh) == REFRESH
