@@ -15,7 +15,9 @@ from tripleseat_revel.kit.crypto import TokenCipher
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def alembic_config(connection: sa.Connection | None = None, token_cipher: TokenCipher | None = None) -> Config:
+def alembic_config(
+    connection: sa.Connection | None = None, token_cipher: TokenCipher | None = None
+) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:

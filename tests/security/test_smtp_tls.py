@@ -22,7 +22,9 @@ def _notifier(tmp_path: Path, **settings: Any) -> Notifier:
     loaded = load_settings(_env_file=None, **settings)
     db = Database(f"sqlite:///{tmp_path / 'mail.db'}")
     migrate.upgrade(db.engine)
-    return Notifier(db, transport_from_settings(loaded), sender="c@example.com", recipients=["ops@example.com"])
+    return Notifier(
+        db, transport_from_settings(loaded), sender="c@example.com", recipients=["ops@example.com"]
+    )
 
 
 def _row(notifier: Notifier) -> EmailLog:

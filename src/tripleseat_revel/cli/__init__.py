@@ -225,19 +225,18 @@ def auth_tripleseat(
         str | None, typer.Option(help="Public URL of this connector (default PUBLIC_URL)")
     ] = None,
 ) -> None:
-    """Print the URL a TripleSeat admin opens to authorise the connector (authorization-code flow)."""
-    from tripleseat_revel.config import ConfigError
-    from tripleseat_revel.integrations.tripleseat.onboarding import authorize_url, redirect_uri
+    """How a TripleSeat admin authorises the connector (authorization-code flow, from the dashboard)."""
+    from tripleseat_revel.integrations.tripleseat.onboarding import START_PATH, redirect_uri
 
     loaded = bootstrap.settings()
-    try:
-        url = authorize_url(loaded, base_url)
-    except ConfigError as exc:
-        bootstrap.fail(f"configuration: {exc}")
+    if not loaded.TRIPLESEAT_CLIENT_ID:
+        bootstrap.fail("configuration: environment/.env: TRIPLESEAT_CLIENT_ID: required for OAuth onboarding")
+    base = (base_url or loaded.PUBLIC_URL or f"http://localhost:{loaded.PORT}").rstrip("/")
     console.print("1. Register this redirect URL in TripleSeat (Settings > API & Webhooks > OAuth 2.0 apps):")
     console.print(f"   {redirect_uri(loaded, base_url)}")
-    console.print("2. With `tripleseat-revel serve` running, open as a TripleSeat admin (valid 15 minutes):")
-    console.print(url, soft_wrap=True)
+    console.print("2. With `tripleseat-revel serve` running, log in to the dashboard and open (the link")
+    console.print("   it sends you to is valid 15 minutes, once, for your session only):")
+    console.print(f"   {base}{START_PATH}", soft_wrap=True)
     console.print("3. The callback stores the tokens; the connector refreshes and rotates them from then on.")
 
 

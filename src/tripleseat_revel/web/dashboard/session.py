@@ -34,7 +34,7 @@ MAX_AGE = 12 * 3600
 FLASH_MAX_AGE = 120
 _SALT = "tripleseat-revel/dashboard-session"
 _FLASH_SALT = "tripleseat-revel/dashboard-flash"
-SECRET_NAME = "session_secret"
+SECRET_NAME = "session_secret"  # noqa: S105 - the name of its row, not a secret
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,9 @@ def token_tag(request: Request, settings: Settings) -> str | None:
     if settings.ADMIN_TOKEN is None:
         return None
     token = settings.ADMIN_TOKEN.get_secret_value().encode()
-    return hmac.new(_secret(request).encode(), b"dashboard-token-tag:" + token, hashlib.sha256).hexdigest()[:32]
+    return hmac.new(_secret(request).encode(), b"dashboard-token-tag:" + token, hashlib.sha256).hexdigest()[
+        :32
+    ]
 
 
 def new_session(user: str | None = None, tag: str | None = None) -> Session:
