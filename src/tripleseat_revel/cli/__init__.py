@@ -42,6 +42,7 @@ def serve(
 
     from tripleseat_revel.runtime import start_engine, stop_engine
     from tripleseat_revel.web.app import create_app
+    from tripleseat_revel.web.serving import uvicorn_options
 
     loaded = bootstrap.settings()
     rt = bootstrap.runtime(loaded)
@@ -53,7 +54,7 @@ def serve(
             host=host,
             port=port or loaded.PORT,
             log_level="warning",
-            proxy_headers=True,
+            **uvicorn_options(loaded),
         )
     finally:
         stop_engine(engine)

@@ -8,6 +8,7 @@ from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.web import api, dashboard, health, oauth, problems, webhooks
 from tripleseat_revel.web.dashboard.session import session_secret
 from tripleseat_revel.web.errors import install_error_handler
+from tripleseat_revel.web.https import install_hsts
 from tripleseat_revel.worker.engine import Engine
 
 
@@ -23,6 +24,7 @@ def create_app(rt: Runtime, engine: Engine | None = None) -> FastAPI:
     app.state.session_secret = session_secret(rt.settings, rt.db)
     app.state.engine = engine
     install_error_handler(app)
+    install_hsts(app, rt.settings)
     app.include_router(health.router)
     app.include_router(webhooks.router)
     app.include_router(api.router)

@@ -27,6 +27,7 @@ from starlette.responses import Response
 from tripleseat_revel.config import Settings
 from tripleseat_revel.db import Database
 from tripleseat_revel.models import AppSecret
+from tripleseat_revel.web.https import is_https
 
 COOKIE = "tsr_session"
 FLASH_COOKIE = "tsr_flash"
@@ -119,8 +120,7 @@ def read_session(request: Request, settings: Settings) -> Session | None:
 
 
 def _cookie_flags(request: Request) -> dict[str, Any]:
-    public = str(request.app.state.runtime.settings.PUBLIC_URL or "")
-    secure = request.url.scheme == "https" or public.startswith("https://")
+    secure = request.url.scheme == "https" or is_https(request.app.state.runtime.settings)
     return {"path": "/", "httponly": True, "samesite": "lax", "secure": secure}
 
 
