@@ -45,6 +45,7 @@ def serve(
     from tripleseat_revel.web.serving import uvicorn_options
 
     loaded = bootstrap.settings()
+    bootstrap.refuse_unsafe(loaded, web_host=host)
     rt = bootstrap.runtime(loaded)
     engine = start_engine(rt, role="serve")
     console.print(f"tripleseat-revel serving on http://{host}:{port or loaded.PORT}/ (dashboard at /)")
@@ -65,7 +66,9 @@ def worker() -> None:
     """Worker and scheduler only, for scale-out beside `serve` replicas."""
     from tripleseat_revel.runtime import start_engine, stop_engine
 
-    rt = bootstrap.runtime(bootstrap.settings())
+    loaded = bootstrap.settings()
+    bootstrap.refuse_unsafe(loaded, web_host=None)
+    rt = bootstrap.runtime(loaded)
     engine = start_engine(rt, role="worker")
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -287,6 +290,21 @@ def recover(
             console.print(f"{executor_id}: {count} workflow(s) re-enqueued")
     finally:
         stop_engine(engine)
+
+
+@app.command()
+def keygen() -> None:
+    """Print new secrets for .env: TOKEN_ENCRYPTION_KEY (a Fernet key), ADMIN_TOKEN, SESSION_SECRET.
+
+    To rotate TOKEN_ENCRYPTION_KEY, put the new key first and keep the old one after a comma
+    until `serve` has restarted once (it re-encrypts the stored tokens at start)."""
+    import secrets
+
+    from tripleseat_revel.kit.crypto import generate_key
+
+    typer.echo(f"TOKEN_ENCRYPTION_KEY={generate_key()}")
+    typer.echo(f"ADMIN_TOKEN={secrets.token_urlsafe(32)}")
+    typer.echo(f"SESSION_SECRET={secrets.token_urlsafe(32)}")
 
 
 @db_app.command("upgrade")
