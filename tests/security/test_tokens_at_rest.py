@@ -13,6 +13,7 @@ from cryptography.fernet import Fernet
 
 from tests.web.dashboard.conftest import build
 from tripleseat_revel import migrate
+from tripleseat_revel.config import ConfigError, load_settings
 from tripleseat_revel.db import Database
 from tripleseat_revel.integrations.tripleseat.client import TokenState
 from tripleseat_revel.integrations.tripleseat.tokens import DatabaseTokenStore
@@ -94,3 +95,11 @@ def test_the_migration_encrypts_the_rows_of_an_older_version(tmp_path: Path) -> 
     access, refresh = _raw(db)
     assert ACCESS not in access and REFRESH not in refresh
     assert TokenCipher(NEW).decrypt(refresh) == REFRESH
+
+
+def test_a_malformed_key_fails_at_start_with_one_line_that_does_not_print_it() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=None, TOKEN_ENCRYPTION_KEY=f"{NEW},not-a-fernet-key")
+
+    assert str(caught.value).startswith("environment/.env: TOKEN_ENCRYPTION_KEY: not a Fernet key")
+    assert "not-a-fernet-key" not in str(caught.value) and NEW not in str(caught.value)

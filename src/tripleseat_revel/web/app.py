@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from tripleseat_revel.logging import register_secrets
 from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.web import api, dashboard, health, oauth, problems, webhooks
 from tripleseat_revel.web.dashboard.session import session_secret
@@ -22,6 +23,7 @@ def create_app(rt: Runtime, engine: Engine | None = None) -> FastAPI:
     )
     app.state.runtime = rt
     app.state.session_secret = session_secret(rt.settings, rt.db)
+    register_secrets([app.state.session_secret])  # a generated one is not among the settings
     app.state.engine = engine
     install_error_handler(app)
     install_hsts(app, rt.settings)
