@@ -58,9 +58,15 @@ class Flash:
 
 
 def _stored_secret(settings: Settings, db: Database) -> str | None:
+    cipher = settings.token_cipher()
     with db.session() as session:
         row = session.get(AppSecret, SECRET_NAME)
-        return None if row is None else settings.token_cipher().decrypt(row.value)
+        if row is None:
+            return None
+        value = cipher.decrypt(row.value) or ""
+        if not cipher.is_current(row.value):  # stored before the key was set, or under an old one
+            row.value = cipher.encrypt(value) or ""
+        return value
 
 
 def session_secret(settings: Settings, db: Database) -> str:
