@@ -11,9 +11,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
 from tests.conftest import FAST
 from tests.fixtures.harness import ADMIN_TOKEN, Connector, running_connector
+from tripleseat_revel.cli import app
 from tripleseat_revel.models import OAuthToken
 from tripleseat_revel.sandbox.server import SandboxServer
 
@@ -111,3 +113,13 @@ def test_only_a_logged_in_session_gets_a_state(onboarding: Connector) -> None:
 
     assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
     assert script.status_code == 403  # a Bearer token has no browser session to bind the state to
+
+
+def test_the_auth_command_points_the_admin_to_the_dashboard() -> None:
+    env = {"TRIPLESEAT_CLIENT_ID": "client-1", "PUBLIC_URL": "https://ops.example.com"}
+    result = CliRunner().invoke(app, ["auth", "tripleseat"], env=env)
+
+    assert result.exit_code == 0, result.output
+    assert "https://ops.example.com/oauth/callback" in result.output
+    assert "https://ops.example.com/oauth/start" in result.output
+    assert "state=" not in result.output  # no state exists outside a logged-in session
