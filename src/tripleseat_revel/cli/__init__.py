@@ -42,8 +42,10 @@ def serve(
 
     from tripleseat_revel.runtime import start_engine, stop_engine
     from tripleseat_revel.web.app import create_app
+    from tripleseat_revel.web.serving import uvicorn_options
 
     loaded = bootstrap.settings()
+    bootstrap.refuse_unsafe(loaded, web_host=host)
     rt = bootstrap.runtime(loaded)
     engine = start_engine(rt, role="serve")
     console.print(f"tripleseat-revel serving on http://{host}:{port or loaded.PORT}/ (dashboard at /)")
@@ -53,7 +55,7 @@ def serve(
             host=host,
             port=port or loaded.PORT,
             log_level="warning",
-            proxy_headers=True,
+            **uvicorn_options(loaded),
         )
     finally:
         stop_engine(engine)
@@ -64,7 +66,9 @@ def worker() -> None:
     """Worker and scheduler only, for scale-out beside `serve` replicas."""
     from tripleseat_revel.runtime import start_engine, stop_engine
 
-    rt = bootstrap.runtime(bootstrap.settings())
+    loaded = bootstrap.settings()
+    bootstrap.refuse_unsafe(loaded, web_host=None)
+    rt = bootstrap.runtime(loaded)
     engine = start_engine(rt, role="worker")
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -228,19 +232,18 @@ def auth_tripleseat(
         str | None, typer.Option(help="Public URL of this connector (default PUBLIC_URL)")
     ] = None,
 ) -> None:
-    """Print the URL a TripleSeat admin opens to authorise the connector (authorization-code flow)."""
-    from tripleseat_revel.config import ConfigError
-    from tripleseat_revel.integrations.tripleseat.onboarding import authorize_url, redirect_uri
+    """How a TripleSeat admin authorises the connector (authorization-code flow, from the dashboard)."""
+    from tripleseat_revel.integrations.tripleseat.onboarding import START_PATH, redirect_uri
 
     loaded = bootstrap.settings()
-    try:
-        url = authorize_url(loaded, base_url)
-    except ConfigError as exc:
-        bootstrap.fail(f"configuration: {exc}")
+    if not loaded.TRIPLESEAT_CLIENT_ID:
+        bootstrap.fail("configuration: environment/.env: TRIPLESEAT_CLIENT_ID: required for OAuth onboarding")
+    base = (base_url or loaded.PUBLIC_URL or f"http://localhost:{loaded.PORT}").rstrip("/")
     console.print("1. Register this redirect URL in TripleSeat (Settings > API & Webhooks > OAuth 2.0 apps):")
     console.print(f"   {redirect_uri(loaded, base_url)}")
-    console.print("2. With `tripleseat-revel serve` running, open as a TripleSeat admin (valid 15 minutes):")
-    console.print(url, soft_wrap=True)
+    console.print("2. With `tripleseat-revel serve` running, log in to the dashboard and open (the link")
+    console.print("   it sends you to is valid 15 minutes, once, for your session only):")
+    console.print(f"   {base}{START_PATH}", soft_wrap=True)
     console.print("3. The callback stores the tokens; the connector refreshes and rotates them from then on.")
 
 
@@ -292,6 +295,21 @@ def recover(
         stop_engine(engine)
 
 
+@app.command()
+def keygen() -> None:
+    """Print new secrets for .env: TOKEN_ENCRYPTION_KEY (a Fernet key), ADMIN_TOKEN, SESSION_SECRET.
+
+    To rotate TOKEN_ENCRYPTION_KEY, put the new key first and keep the old one after a comma
+    until `serve` has restarted once (it re-encrypts the stored tokens at start)."""
+    import secrets
+
+    from tripleseat_revel.kit.crypto import generate_key
+
+    typer.echo(f"TOKEN_ENCRYPTION_KEY={generate_key()}")
+    typer.echo(f"ADMIN_TOKEN={secrets.token_urlsafe(32)}")
+    typer.echo(f"SESSION_SECRET={secrets.token_urlsafe(32)}")
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply pending database migrations (serve and worker also do it at start)."""
@@ -300,7 +318,7 @@ def db_upgrade() -> None:
     loaded = bootstrap.settings()
     db = Database(loaded.DATABASE_URL)
     before = migrate.current_revision(db.engine)
-    migrate.upgrade(db.engine)
+    migrate.upgrade(db.engine, token_cipher=loaded.token_cipher())
     console.print(f"database at revision {migrate.current_revision(db.engine)} (was {before or 'empty'})")
 
 
