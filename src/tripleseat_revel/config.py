@@ -471,6 +471,11 @@ def load_settings(**overrides: Any) -> Settings:
 def validate_for_service(settings: Settings) -> None:
     """Checks that only a running connector needs (not `sandbox`, `db upgrade`, ...)."""
     _ = settings.locations
+    validate_vendor_credentials(settings)
+
+
+def validate_vendor_credentials(settings: Settings) -> None:
+    """Both vendors' addresses and credentials are set (what any call to them needs)."""
     missing = [
         name
         for name, value in (
