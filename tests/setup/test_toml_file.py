@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from tripleseat_revel.config import ConfigError, load_locations_file
-from tripleseat_revel.setup.accounts import Accounts, Named, TripleSeatLocation
+from tripleseat_revel.setup.accounts import Accounts, IdKey, Named, TripleSeatLocation
 from tripleseat_revel.setup.draft import draft_all
 from tripleseat_revel.setup.toml_file import render
 
-OPTIONS = {
+OPTIONS: dict[IdKey, list[Named]] = {
     "dining_option": [Named(113, "Triple Seat")],
     "payment_type": [Named(236, 'The "Tripleseat" Deposit')],
     "discount": [Named(3358, "Open Discount", is_open=True)],
