@@ -46,3 +46,10 @@ def test_an_id_that_could_not_be_chosen_makes_the_loader_name_it(tmp_path: Path)
         ConfigError, match=r"location\[0\]\.revel\.discount: not set for location 'Harbor Room'"
     ):
         load_locations_file(path)
+
+
+def test_a_site_without_locations_is_mapped_whole(tmp_path: Path) -> None:
+    site = TripleSeatLocation(None, "Harbor Room", 15692, "Harbor Room", "Eastern Time (US & Canada)")
+    config = load_locations_file(write(tmp_path, Accounts([site], [Named(12, "Harbor Room")], OPTIONS)))
+    (loc,) = config.location
+    assert (loc.tripleseat_site_id, loc.tripleseat_location_id, loc.revel_establishment) == (15692, None, 12)

@@ -85,7 +85,7 @@ def _ask_id(key: str, current: Pick) -> Pick:
 
 def _ask(accounts: Accounts, draft: LocationDraft) -> LocationDraft:
     loc = draft.location
-    console.rule(f"TripleSeat location {loc.id} {loc.name} (site {loc.site_name})")
+    console.rule(loc.label)
     live, test = _ask_establishment(draft, accounts)
     draft = with_establishments(accounts, draft, live, test)
     if live is None:
@@ -114,7 +114,7 @@ def _summary(drafts: list[LocationDraft]) -> Table:
         est = d.establishment
         ids = "/".join(str(p.chosen.id) if p.chosen else "?" for p in d.ids.values())
         table.add_row(
-            f"{d.location.id} {d.location.name}",
+            f"{d.location.id or 'site ' + str(d.location.site_id)} {d.location.name}",
             f"{est.record.id} {est.record.name}" if est else "[yellow]none: left out[/]",
             str(d.test_establishment.record.id) if d.test_establishment and est else "-",
             d.timezone or "?",

@@ -26,11 +26,16 @@ class Named:
 
 @dataclass(frozen=True)
 class TripleSeatLocation:
-    id: int
+    id: int | None  # None: a whole site (one without locations)
     name: str
     site_id: int
     site_name: str
     timezone: str | None  # as TripleSeat gives it (a Rails zone name, usually)
+
+    @property
+    def label(self) -> str:
+        where = f"location {self.id}" if self.id is not None else "site (all of it)"
+        return f"TripleSeat {where} {self.name!r} of site {self.site_id} {self.site_name!r}"
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ def _active(records: list[Named], flags: list[bool | None]) -> list[Named]:
 
 
 def _tripleseat_locations(ts: TripleSeatClient) -> list[TripleSeatLocation]:
+    """Every location, and every site without one as a whole (events then carry its site id)."""
     sites = {site.id: site for site in ts.list_sites()}
     found = []
     for loc in ts.list_locations():
@@ -58,7 +64,12 @@ def _tripleseat_locations(ts: TripleSeatClient) -> list[TripleSeatLocation]:
                 timezone=site.timezone if site else None,
             )
         )
-    return sorted(found, key=lambda loc: (loc.site_id, loc.id))
+    with_locations = {loc.site_id for loc in found}
+    for site in sites.values():
+        if site.id not in with_locations:
+            name = site.name or f"site {site.id}"
+            found.append(TripleSeatLocation(None, name, site.id, name, site.timezone))
+    return sorted(found, key=lambda loc: (loc.site_id, loc.id or 0))
 
 
 def _revel_options(revel: RevelClient) -> dict[IdKey, list[Named]]:

@@ -92,11 +92,16 @@ def _id_lines(key: str, chosen: Pick) -> list[str]:
 
 def _location_lines(draft: LocationDraft) -> list[str]:
     loc = draft.location
+    where = (
+        f"tripleseat_location_id = {loc.id}"
+        if loc.id is not None
+        else "# the whole site: it has no locations"
+    )
     lines = [
-        f"# TripleSeat location {loc.id} {_string(loc.name)} of site {loc.site_id} {_string(loc.site_name)}",
+        f"# {loc.label}",
         "[[location]]",
         f"tripleseat_site_id = {loc.site_id}",
-        f"tripleseat_location_id = {loc.id}",
+        where,
         f"name = {_string(loc.name)}",
         *_establishment_lines(draft),
         *_timezone_lines(draft),
@@ -113,7 +118,7 @@ def _unmatched_lines(draft: LocationDraft) -> list[str]:
     loc = draft.location
     others = _alternatives(tuple(s.record for s in draft.ranked))
     return [
-        f"# TripleSeat location {loc.id} {_string(loc.name)} of site {loc.site_id} {_string(loc.site_name)}:",
+        f"# {loc.label}:",
         "# no Revel establishment's name resembles it, so its events are not sent to Revel.",
         f"# To send them, add a [[location]] for it with one of: {others}.",
         "",
