@@ -24,7 +24,14 @@ from tripleseat_revel.db import Database
 from tripleseat_revel.kit.http import VendorError
 from tripleseat_revel.logging import configure_logging
 from tripleseat_revel.setup.accounts import Accounts, Named
-from tripleseat_revel.setup.draft import LocationDraft, Pick, Scored, draft_all, with_establishments
+from tripleseat_revel.setup.draft import (
+    LocationDraft,
+    Pick,
+    Scored,
+    draft_all,
+    is_test,
+    with_establishments,
+)
 from tripleseat_revel.setup.toml_file import render
 
 app = typer.Typer(no_args_is_help=True, help="The locations file.")
@@ -49,23 +56,29 @@ def _read(loaded: Settings) -> Accounts:
         db.dispose()
 
 
+def _choose(question: str, options: list[tuple[str, str]], default: str) -> str:
+    """Print the options (id, description), then ask for one of their ids (or `none`)."""
+    for ident, text in options:
+        console.print(f"  {ident:>6}  {text}{'  <- suggested' if ident == default else ''}", highlight=False)
+    choices = [ident for ident, _ in options]
+    return Prompt.ask(question, choices=choices, default=default, show_choices=False)
+
+
 def _ask_establishment(draft: LocationDraft, accounts: Accounts) -> tuple[Scored | None, Scored | None]:
-    for scored in draft.ranked:
-        mark = "  <- suggested" if draft.establishment and scored.record == draft.establishment.record else ""
-        console.print(
-            f"  {scored.record.id:>6}  {scored.record.name}  ({round(scored.score * 100)}% alike){mark}"
-        )
-    live_ids = [str(s.record.id) for s in draft.ranked]
+    live_options = [
+        (str(s.record.id), f"{s.record.name} ({round(s.score * 100)}% alike)") for s in draft.ranked
+    ]
     default = str(draft.establishment.record.id) if draft.establishment else NONE
-    answer = Prompt.ask(
-        "Revel establishment (none: leave it out)", choices=[*live_ids, NONE], default=default
-    )
+    answer = _choose("Revel establishment", [*live_options, (NONE, "leave this location out")], default)
     if answer == NONE:
         return None, None
     live = next(s for s in draft.ranked if str(s.record.id) == answer)
-    tests = [str(e.id) for e in accounts.establishments if e.id != live.record.id]
+    others = sorted(
+        (e for e in accounts.establishments if e != live.record), key=lambda e: (not is_test(e), e.id)
+    )
+    test_options = [(str(e.id), e.name) for e in others] + [(NONE, "no test establishment")]
     test_default = str(draft.test_establishment.record.id) if draft.test_establishment else NONE
-    test = Prompt.ask("Test establishment (LOCATION_OVERRIDE)", choices=[*tests, NONE], default=test_default)
+    test = _choose("Test establishment (for LOCATION_OVERRIDE)", test_options, test_default)
     chosen = next((e for e in accounts.establishments if str(e.id) == test), None)
     return live, (Scored(chosen, 1.0) if chosen else None)
 
@@ -74,10 +87,11 @@ def _ask_id(key: str, current: Pick) -> Pick:
     options: list[Named] = ([current.chosen] if current.chosen else []) + list(current.others)
     if not options:
         return current
-    for option in options:
-        console.print(f"  {option.id:>6}  {option.name}")
-    default = str(current.chosen.id) if current.chosen else str(options[0].id)
-    answer = Prompt.ask(key, choices=[str(o.id) for o in options], default=default)
+    labels = [
+        (str(o.id), o.name + (f" (establishment {o.establishment} only)" if o.establishment else ""))
+        for o in options
+    ]
+    answer = _choose(key, labels, str(current.chosen.id) if current.chosen else str(options[0].id))
     chosen = next(o for o in options if str(o.id) == answer)
     why = current.why if chosen == current.chosen else "chosen by hand"
     return Pick(chosen, why, tuple(o for o in options if o != chosen))
