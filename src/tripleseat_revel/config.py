@@ -68,6 +68,40 @@ class Rules(_Strict):
         return check_statuses(value)
 
 
+class RevelIds(_Strict):
+    """The ids of the Revel records a location's orders are made with (all required: there are
+    no built-in defaults, since each Revel instance and establishment has its own)."""
+
+    dining_option: int
+    payment_type: int
+    discount: int
+    user: int
+    pos_station: int
+
+
+class RevelIdsTable(_Strict):
+    """A `[revel]` table: the file-wide one is the base, a location's `[location.revel]` overrides it
+    key by key. Any key may be left out of either, as long as every location ends up with all."""
+
+    dining_option: int | None = None
+    payment_type: int | None = None
+    discount: int | None = None
+    user: int | None = None
+    pos_station: int | None = None
+
+    def over(self, base: RevelIdsTable) -> dict[str, int | None]:
+        """This table's ids on top of `base`'s (None where neither sets one)."""
+        mine = self.model_dump()
+        return {key: value if mine[key] is None else mine[key] for key, value in base.model_dump().items()}
+
+
+# The ids the replaced system used (hard-coded there); the documented defaults of its
+# single-location variables (REVEL_DINING_OPTION_ID, ...), never of a locations file.
+REPLACED_SYSTEM_REVEL_IDS = RevelIds(
+    dining_option=113, payment_type=236, discount=3358, user=1, pos_station=4
+)
+
+
 class Location(_Strict):
     """One TripleSeat location (or a whole site) and the Revel establishment it feeds."""
 
@@ -83,6 +117,8 @@ class Location(_Strict):
     lead_hours: float | None = Field(default=None, ge=0, le=24 * 14)
     unmapped: Literal["block", "skip"] | None = None
     on_change: Literal["alert", "amend"] | None = None
+    # This location's Revel ids ([location.revel]); each one overrides the file-wide [revel].
+    revel: RevelIdsTable = Field(default_factory=RevelIdsTable)
 
     @field_validator("timezone")
     @classmethod
@@ -98,16 +134,6 @@ class Location(_Strict):
         """The effective rules: this location's overrides on top of the defaults."""
         overrides = {key: getattr(self, key) for key in Rules.model_fields if getattr(self, key) is not None}
         return Rules.model_validate({**defaults.model_dump(), **overrides})
-
-
-class RevelIds(_Strict):
-    """Ids of the Revel records every order is made with (per Revel instance)."""
-
-    dining_option: int = 113
-    payment_type: int = 236
-    discount: int = 3358
-    user: int = 1
-    pos_station: int = 4
 
 
 class ProductMapping(_Strict):
@@ -135,7 +161,7 @@ class LocationsConfig(_Strict):
     """The parsed locations file."""
 
     location: list[Location] = Field(min_length=1)
-    revel: RevelIds = Field(default_factory=RevelIds)
+    revel: RevelIdsTable = Field(default_factory=RevelIdsTable)  # the base of every location's ids
     product: list[ProductMapping] = Field(default_factory=list)
     defaults: Rules = Field(default_factory=Rules)
     money: MoneyRules = Field(default_factory=MoneyRules)
@@ -149,6 +175,21 @@ class LocationsConfig(_Strict):
                 raise ValueError(f"location[{index}] repeats site {key[0]} / location {key[1]}")
             seen.add(key)
         return self
+
+    @model_validator(mode="after")
+    def _revel_ids_set(self) -> LocationsConfig:
+        for index, loc in enumerate(self.location):
+            missing = [key for key, value in loc.revel.over(self.revel).items() if value is None]
+            if missing:
+                raise ValueError(
+                    f"location[{index}].revel.{missing[0]}: not set for location {loc.name!r} "
+                    "(no built-in default: set it under [location.revel] or in [revel])"
+                )
+        return self
+
+    def revel_for(self, location: Location) -> RevelIds:
+        """The Revel ids `location`'s orders are made with: its own [location.revel] over [revel]."""
+        return RevelIds.model_validate(location.revel.over(self.revel))
 
     def find(self, *, location_id: int | None, site_id: int | None) -> Location | None:
         """The configured location of an event: by location id, else a whole-site entry."""
@@ -179,9 +220,10 @@ def _format_validation_error(source: str, exc: ValidationError) -> str:
             parts[-1] = f"{parts[-1]}[{item}]"
         else:
             parts.append(str(item))
-    key = ".".join(parts) or "(file)"
     message = err["msg"].removeprefix("Value error, ")
-    return f"{source}: {key}: {message}"
+    if not parts:  # a check of the whole file: its message names the key
+        return f"{source}: {message}"
+    return f"{source}: {'.'.join(parts)}: {message}"
 
 
 def load_locations_file(path: Path) -> LocationsConfig:
@@ -317,6 +359,12 @@ class Settings(BaseSettings):
     TRIPLESEAT_SITE_ID: int | None = None
     REVEL_ESTABLISHMENT_ID: int | None = None
     TIMEZONE: str | None = None
+    # ...and the Revel ids of that location, defaulting to the ones the replaced system used.
+    REVEL_DINING_OPTION_ID: int = REPLACED_SYSTEM_REVEL_IDS.dining_option
+    REVEL_PAYMENT_TYPE_ID: int = REPLACED_SYSTEM_REVEL_IDS.payment_type
+    REVEL_DISCOUNT_ID: int = REPLACED_SYSTEM_REVEL_IDS.discount
+    REVEL_USER_ID: int = REPLACED_SYSTEM_REVEL_IDS.user
+    REVEL_POS_STATION_ID: int = REPLACED_SYSTEM_REVEL_IDS.pos_station
 
     @field_validator("TOKEN_ENCRYPTION_KEY")
     @classmethod
@@ -427,7 +475,14 @@ class Settings(BaseSettings):
                     "revel_establishment": self.REVEL_ESTABLISHMENT_ID,
                     "timezone": self.TIMEZONE or "America/Los_Angeles",
                 }
-            ]
+            ],
+            "revel": {
+                "dining_option": self.REVEL_DINING_OPTION_ID,
+                "payment_type": self.REVEL_PAYMENT_TYPE_ID,
+                "discount": self.REVEL_DISCOUNT_ID,
+                "user": self.REVEL_USER_ID,
+                "pos_station": self.REVEL_POS_STATION_ID,
+            },
         }
         try:
             return LocationsConfig.model_validate(raw)
@@ -446,6 +501,11 @@ def load_settings(**overrides: Any) -> Settings:
 def validate_for_service(settings: Settings) -> None:
     """Checks that only a running connector needs (not `sandbox`, `db upgrade`, ...)."""
     _ = settings.locations
+    validate_vendor_credentials(settings)
+
+
+def validate_vendor_credentials(settings: Settings) -> None:
+    """Both vendors' addresses and credentials are set (what any call to them needs)."""
     missing = [
         name
         for name, value in (

@@ -28,7 +28,7 @@ from tripleseat_revel.worker.engine import Engine
 from tripleseat_revel.worker.trigger import DbosSyncRequester
 from tripleseat_revel.worker.workflows import register_workflows
 
-__all__ = ["Engine", "Runtime", "build_runtime", "start_engine", "stop_engine"]
+__all__ = ["Engine", "Runtime", "build_runtime", "build_vendor_clients", "start_engine", "stop_engine"]
 
 
 def _tripleseat(
@@ -67,6 +67,20 @@ def _revel(settings: Settings, db: Database, transport: httpx.BaseTransport | No
         limiter=metrics.MeteredLimiter(limiter, "revel"),
         retry=RetryPolicy(base_delay=settings.RETRY_BASE_SECONDS / 2),
         observer=metrics.observe_call,
+    )
+
+
+def build_vendor_clients(
+    settings: Settings,
+    db: Database,
+    *,
+    tripleseat_transport: httpx.BaseTransport | None = None,
+    revel_transport: httpx.BaseTransport | None = None,
+) -> tuple[TripleSeatClient, RevelClient]:
+    """The two vendor clients alone, for commands that run without a locations file."""
+    return (
+        _tripleseat(settings, db, tripleseat_transport, utc_now),
+        _revel(settings, db, revel_transport),
     )
 
 

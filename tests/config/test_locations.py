@@ -18,7 +18,7 @@ from tripleseat_revel.config import (
     load_locations_file,
 )
 
-LOCATION = """\
+BARE_LOCATION = """\
 [[location]]
 tripleseat_site_id = 15691
 tripleseat_location_id = 20271
@@ -26,6 +26,11 @@ name = "Special Events (Catering)"
 revel_establishment = 8
 timezone = "America/Los_Angeles"
 """
+# A location with its Revel ids (an inline table, so that more location keys can follow).
+LOCATION = (
+    BARE_LOCATION
+    + "revel = { dining_option = 113, payment_type = 236, discount = 3358, user = 1, pos_station = 4 }\n"
+)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -66,7 +71,9 @@ def test_minimal_form_location(tmp_path: Path) -> None:
 
 def test_minimal_form_revel_ids(tmp_path: Path) -> None:
     config = load(tmp_path, MINIMAL_LOCATIONS_TOML)
-    assert config.revel == RevelIds(dining_option=113, payment_type=236, discount=3358, user=1, pos_station=4)
+    assert config.revel_for(config.location[0]) == RevelIds(
+        dining_option=113, payment_type=236, discount=3358, user=1, pos_station=4
+    )
 
 
 def test_minimal_form_product_mapping(tmp_path: Path) -> None:
@@ -96,9 +103,75 @@ def test_minimal_form_equals_the_factory(tmp_path: Path) -> None:
     assert load(tmp_path, MINIMAL_LOCATIONS_TOML) == build_locations()
 
 
-def test_only_a_location_is_required(tmp_path: Path) -> None:
-    config = load(tmp_path, LOCATION)
-    assert (config.revel, config.product) == (RevelIds(), [])
+REVEL = """\
+[revel]
+dining_option = 113
+payment_type = 236
+discount = 3358
+user = 1
+pos_station = 4
+"""
+
+
+def test_a_location_and_the_revel_ids_are_required(tmp_path: Path) -> None:
+    config = load(tmp_path, BARE_LOCATION + REVEL)
+    assert config.product == []
+
+
+# ---- Revel ids per location, no built-in defaults -----------------------------------------------
+
+
+def test_revel_ids_have_no_built_in_defaults(tmp_path: Path) -> None:
+    assert error_of(tmp_path, BARE_LOCATION) == (
+        "location[0].revel.dining_option: not set for location 'Special Events (Catering)' "
+        "(no built-in default: set it under [location.revel] or in [revel])"
+    )
+
+
+def test_a_missing_id_is_named_with_its_location(tmp_path: Path) -> None:
+    second = BARE_LOCATION.replace("20271", "20272").replace("Special Events (Catering)", "Harbor Room")
+    without_station = REVEL.replace("pos_station = 4\n", "")
+    text = BARE_LOCATION + "[location.revel]\npos_station = 5\n" + second + without_station
+    assert error_of(tmp_path, text) == (
+        "location[1].revel.pos_station: not set for location 'Harbor Room' "
+        "(no built-in default: set it under [location.revel] or in [revel])"
+    )
+
+
+def test_the_global_table_is_the_base_of_every_location(tmp_path: Path) -> None:
+    config = load(tmp_path, BARE_LOCATION + REVEL)
+    assert config.revel_for(config.location[0]) == RevelIds(
+        dining_option=113, payment_type=236, discount=3358, user=1, pos_station=4
+    )
+
+
+def test_per_location_ids_override_the_global_table(tmp_path: Path) -> None:
+    second = BARE_LOCATION.replace("20271", "20272").replace("Special Events (Catering)", "Harbor Room")
+    text = BARE_LOCATION + second + "[location.revel]\npos_station = 6\ndining_option = 114\n" + REVEL
+    config = load(tmp_path, text)
+    first, harbor = config.location
+    assert (config.revel_for(first).pos_station, config.revel_for(first).dining_option) == (4, 113)
+    assert config.revel_for(harbor) == RevelIds(
+        dining_option=114, payment_type=236, discount=3358, user=1, pos_station=6
+    )
+
+
+def test_ids_can_all_live_on_the_location(tmp_path: Path) -> None:
+    ids = REVEL.replace("[revel]", "[location.revel]")
+    config = load(tmp_path, BARE_LOCATION + ids)
+    assert config.revel_for(config.location[0]).model_dump() == {
+        "dining_option": 113,
+        "payment_type": 236,
+        "discount": 3358,
+        "user": 1,
+        "pos_station": 4,
+    }
+
+
+def test_unknown_key_in_a_location_revel_table(tmp_path: Path) -> None:
+    assert error_of(tmp_path, BARE_LOCATION + "[location.revel]\nstation = 4\n" + REVEL) == (
+        "location[0].revel.station: Extra inputs are not permitted"
+    )
 
 
 def test_site_wide_location(tmp_path: Path) -> None:

@@ -284,3 +284,49 @@ def test_secret_values_never_rendered(
 def test_secret_values_listed_for_the_log_scrubber(monkeypatch: pytest.MonkeyPatch) -> None:
     s = settings(monkeypatch, **SECRETS, REVEL_API_KEY="revel-api-key-10")
     assert sorted(s.secret_values()) == sorted([*SECRETS.values(), "revel-api-key-10"])
+
+
+# ---- the replaced system's Revel ids (documented defaults of the single-location variables) -------
+
+
+def test_legacy_location_uses_the_replaced_system_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    s = settings(monkeypatch, TRIPLESEAT_SITE_ID="15691", REVEL_ESTABLISHMENT_ID="8")
+    [location] = s.locations.location
+    assert s.locations.revel_for(location).model_dump() == {
+        "dining_option": 113,
+        "payment_type": 236,
+        "discount": 3358,
+        "user": 1,
+        "pos_station": 4,
+    }
+
+
+def test_legacy_revel_ids_can_be_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    s = settings(
+        monkeypatch,
+        TRIPLESEAT_SITE_ID="15691",
+        REVEL_ESTABLISHMENT_ID="8",
+        REVEL_DINING_OPTION_ID="114",
+        REVEL_PAYMENT_TYPE_ID="237",
+        REVEL_DISCOUNT_ID="3359",
+        REVEL_USER_ID="7",
+        REVEL_POS_STATION_ID="5",
+    )
+    [location] = s.locations.location
+    assert s.locations.revel_for(location).model_dump() == {
+        "dining_option": 114,
+        "payment_type": 237,
+        "discount": 3359,
+        "user": 7,
+        "pos_station": 5,
+    }
+
+
+def test_legacy_revel_ids_do_not_apply_to_a_locations_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "locations.toml"
+    path.write_text(MINIMAL_LOCATIONS_TOML.replace("pos_station = 4\n", ""), encoding="utf-8")
+    s = settings(monkeypatch, LOCATIONS_FILE=str(path), REVEL_POS_STATION_ID="4")
+    with pytest.raises(ConfigError, match=r"location\[0\]\.revel\.pos_station: not set"):
+        _ = s.locations

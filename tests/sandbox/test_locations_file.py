@@ -24,13 +24,9 @@ def test_it_loads_with_the_connector_loader() -> None:
         (15691, 20272, 9, 4, "America/Los_Angeles"),
         (15692, 20281, 12, 14, "America/New_York"),
     ]
-    assert config.revel.model_dump() == {
-        "dining_option": 113,
-        "payment_type": 236,
-        "discount": 3358,
-        "user": 1,
-        "pos_station": 4,
-    }
+    assert [config.revel_for(loc).model_dump() for loc in config.location] == 3 * [
+        {"dining_option": 113, "payment_type": 236, "discount": 3358, "user": 1, "pos_station": 4}
+    ]
     assert config.defaults.inject_statuses == ["CLOSED"]
 
 
@@ -63,24 +59,24 @@ def test_product_mappings_match_the_catalog_and_the_revel_seed(world: SandboxWor
 
 def test_the_revel_ids_exist_in_every_establishment(world: SandboxWorld) -> None:
     config = load_locations_file(LOCATIONS_FILE)
-    ids = config.revel
-    dining_option = world.revel.lookup("CustomOrderOption", ids.dining_option)
-    assert dining_option is not None
-    assert dining_option["name"] == "Triple Seat"
-    assert world.revel.lookup("DiningOption", ids.dining_option) is not None
-    payment_type = world.revel.lookup("CustomPaymentType", ids.payment_type)
-    assert payment_type is not None
-    assert payment_type["name"] == "Triple Seat"
-    discount = world.revel.lookup("Discount", ids.discount)
-    assert discount is not None
-    assert discount["is_open"]
-    assert discount["establishment"] is None
-    user = world.revel.lookup("User", ids.user)
-    assert user is not None
-    assert user["active"]
-    station = world.revel.lookup("PosStation", ids.pos_station)
-    assert station is not None
-    assert station["establishment"] is None
     for loc in config.location:
+        ids = config.revel_for(loc)
+        dining_option = world.revel.lookup("CustomOrderOption", ids.dining_option)
+        assert dining_option is not None
+        assert dining_option["name"] == "Triple Seat"
+        assert world.revel.lookup("DiningOption", ids.dining_option) is not None
+        payment_type = world.revel.lookup("CustomPaymentType", ids.payment_type)
+        assert payment_type is not None
+        assert payment_type["name"] == "Triple Seat"
+        user = world.revel.lookup("User", ids.user)
+        assert user is not None
+        assert user["active"]
         for est in (loc.revel_establishment, loc.test_establishment):
             assert world.revel.lookup("Establishment", est or 0) is not None
+            for resource, ident in (("Discount", ids.discount), ("PosStation", ids.pos_station)):
+                record = world.revel.lookup(resource, ident)
+                assert record is not None
+                assert record["establishment"] in (None, f"/enterprise/Establishment/{est}/")
+        discount = world.revel.lookup("Discount", ids.discount)
+        assert discount is not None
+        assert discount["is_open"]

@@ -158,10 +158,10 @@ def test_establishments_and_reference_resources(rv: Api) -> None:
     assert [e.id for e in establishments] == [4, 8, 9, 12, 14]
     checks = {
         "/enterprise/User/": [1, 7, 209],
-        "/resources/PosStation/": [4, 5],
+        "/resources/PosStation/": [4, 5, 6],
         "/resources/CustomOrderOption/": [113, 114],
         "/resources/DiningOption/": [113, 114],
-        "/resources/CustomPaymentType/": [236, 237],
+        "/resources/CustomPaymentType/": [236, 237, 238],
         "/resources/Discount/": [3358, 3359],
         "/resources/ServiceFee/": [7, 41, 81, 91, 121, 141],
         "/products/ProductCategory/": [41, 42, 43, 81, 82, 83, 91, 92, 93, 121, 122, 123, 141, 142, 143],

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from tripleseat_revel import migrate
 from tripleseat_revel.cli import bootstrap
+from tripleseat_revel.cli.locations import app as locations_app
 from tripleseat_revel.cli.problems import app as problems_app
 from tripleseat_revel.cli.render import (
     audit_timeline,
@@ -30,6 +31,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(mappings_app, name="mappings")
 app.add_typer(auth_app, name="auth")
 app.add_typer(problems_app, name="problems")
+app.add_typer(locations_app, name="locations")
 
 
 @app.command()

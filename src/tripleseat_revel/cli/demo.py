@@ -1,8 +1,8 @@
 """`tripleseat-revel demo`: the whole main job on the embedded default, against the simulators.
 
 Starts both simulators and the connector (SQLite under ./var/demo), fires signed webhooks for
-today's events (each twice, shuffled), runs a reconcile, and prints every event with its outcome
-and the Revel order made, checking the order's money against TripleSeat's.
+today's events (each twice, shuffled), runs a reconcile, and prints today's events with the Revel
+orders made (TripleSeat's total beside Revel's), then a count per other outcome (demo_report).
 """
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ import shutil
 import time
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import typer
-from rich.table import Table
 
 from tripleseat_revel import migrate
-from tripleseat_revel.cli.render import BUCKET_STYLE, console
+from tripleseat_revel.cli.demo_report import WIDTH, DemoRow, print_report
+from tripleseat_revel.cli.render import console
 from tripleseat_revel.config import load_settings
 from tripleseat_revel.db import Database
 from tripleseat_revel.kit.crypto import generate_key
@@ -67,50 +68,42 @@ def _orders_by_local_id(revel_url: str) -> dict[str, dict[str, Any]]:
     return {o.get("local_id"): o for o in data["orders"] if o.get("local_id")}
 
 
-def _table(rt: Runtime, orders: dict[str, dict[str, Any]]) -> tuple[Table, dict[str, int]]:
+def _today(rt: Runtime) -> set[str]:
+    """Today's date at each location (the venue's day, as the ledger keeps event dates)."""
+    now = rt.clock()
+    return {now.astimezone(ZoneInfo(loc.timezone)).date().isoformat() for loc in rt.config.location}
+
+
+def _rows(rt: Runtime, orders: dict[str, dict[str, Any]], world: Any) -> list[DemoRow]:
     from tripleseat_revel.models import EventRecord
 
-    table = Table(title="TripleSeat events -> Revel orders", show_lines=False)
-    for column in (
-        "event",
-        "name",
-        "date",
-        "location",
-        "TS status",
-        "outcome",
-        "Revel order",
-        "items",
-        "total: TripleSeat = Revel",
-        "reason",
-    ):
-        table.add_column(column, no_wrap=column != "reason", max_width=60 if column == "reason" else 28)
-    counts: dict[str, int] = {}
+    rows = []
     with rt.db.session() as session:
         records = session.query(EventRecord).order_by(EventRecord.event_date, EventRecord.event_id).all()
         for r in records:
-            outcome = r.outcome or "-"
-            counts[outcome] = counts.get(outcome, 0) + 1
             order = orders.get(r.local_id or f"Triple Seat {r.event_id}")
-            ts_total = (r.verified_plan or r.plan or {}).get("totals", {}).get("final_total")
-            money = ""
-            if order is not None:
-                revel_total = f"{float(order.get('final_total') or 0):.2f}"
-                mark = "[green]ok[/]" if ts_total == revel_total else "[red]MISMATCH[/]"
-                money = f"{ts_total} = {revel_total} {mark}"
-            style = BUCKET_STYLE.get("injected" if r.state == "verified" else r.state, "")
-            table.add_row(
-                str(r.event_id),
-                (r.name or "")[:28],
-                r.event_date or "",
-                (r.location_name or "")[:24],
-                r.ts_status or "",
-                f"[{style}]{outcome}[/]" if style else outcome,
-                str(order["id"]) if order else "",
-                str(len(order.get("items", []))) if order else "",
-                money,
-                r.reason or "",
+            planned = (r.verified_plan or r.plan or {}).get("totals", {}).get("final_total")
+            rows.append(
+                DemoRow(
+                    event_id=r.event_id,
+                    name=r.name or "",
+                    date=r.event_date or "",
+                    location=r.location_name or "",
+                    outcome=r.outcome or "-",
+                    state=r.state,
+                    reason=r.reason or "",
+                    order_id=order["id"] if order else None,
+                    tripleseat_total=planned or (_tripleseat_total(world, r.event_id) if order else None),
+                    revel_total=f"{float(order.get('final_total') or 0):.2f}" if order else None,
+                )
             )
-    return table, counts
+    return rows
+
+
+def _tripleseat_total(world: Any, event_id: int) -> str | None:
+    """TripleSeat's own grand total of an event (when no plan was kept for it)."""
+    event = world.tripleseat.events.get(event_id)
+    return f"{sum(d.grand_total for d in event.documents):.2f}" if event and event.documents else None
 
 
 def demo(
@@ -123,8 +116,7 @@ def demo(
     from tripleseat_revel.web.serving import serve_in_thread
 
     started = time.monotonic()
-    if not console.is_terminal or console.width < 160:
-        console.width = 200  # the table is wide; a pipe or a narrow terminal would fold it
+    console.width = min(console.width, WIDTH) if console.is_terminal else WIDTH
     shutil.rmtree(DEMO_DIR, ignore_errors=True)
     DEMO_DIR.mkdir(parents=True)
     configure_logging(level="WARNING")
@@ -147,22 +139,20 @@ def demo(
         ts.post("/_sandbox/webhooks/wait", params={"timeout": 60})
         with console.status("2. syncing the webhooks' events (vendor rate limits apply)"):
             _wait_idle(rt, 120)
+        console.print("2. synced the webhooks' events (duplicates collapse into one sync each)")
         with console.status("3. running a reconcile (catches events without a webhook)"):
             engine.workflows.reconcile({"source": "demo", "hours_back": settings.SYNC_HOURS_BACK})
             _wait_idle(rt, 180)
-        table, counts = _table(rt, _orders_by_local_id(sandbox.revel_url))
-        console.print(table)
-        console.print("outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-        outbox = sorted((DEMO_DIR / "outbox").glob("*.eml"))
-        console.print(f"emails written to {DEMO_DIR / 'outbox'}: {len(outbox)}")
-        console.print(f"done in {time.monotonic() - started:.0f}s.")
+        console.print("3. ran a reconcile (it catches events without a webhook)\n")
+        print_report(console, _rows(rt, _orders_by_local_id(sandbox.revel_url), world), _today(rt))
+        outbox = len(list((DEMO_DIR / "outbox").glob("*.eml")))
+        took = time.monotonic() - started
+        console.print(f"{outbox} emails written to {DEMO_DIR / 'outbox'}; done in {took:.0f}s.")
         if serve:
-            console.print(f"dashboard: {web.url}/  (admin token: {ADMIN_TOKEN}); Ctrl-C to stop")
+            console.print(f"Dashboard: {web.url}/  (admin token: {ADMIN_TOKEN}); Ctrl-C to stop")
             _block()
         else:
-            console.print(
-                "To browse the dashboard: `tripleseat-revel demo --serve`, then open the URL shown."
-            )
+            console.print("Next: `tripleseat-revel demo --serve`, then open the dashboard URL it prints.")
     finally:
         web.stop()
         stop_engine(engine)

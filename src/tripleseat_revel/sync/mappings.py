@@ -38,7 +38,7 @@ def _unmapped_of(rt: Runtime, event: Event, target: Target, mappings: Mappings) 
         target.establishment,
         target.local_id,
         target.rules.model_copy(update={"unmapped": "block"}),
-        rt.config.revel,
+        rt.config.revel_for(target.location),
         rt.config.money,
         rt.catalogues.get(target.establishment),
         mappings,

@@ -225,7 +225,7 @@ def _plan(rt: Runtime, event: Event, target: Target) -> OrderPlan | PlanProblem:
         establishment=target.establishment,
         local_id=target.local_id,
         rules=target.rules,
-        revel=rt.config.revel,
+        revel=rt.config.revel_for(target.location),
         money=rt.config.money,
         catalogue=rt.catalogues.get(target.establishment),
         mappings=load_mappings(rt.db, rt.config),

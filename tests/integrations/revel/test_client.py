@@ -603,3 +603,37 @@ def test_close_closes_the_http_client() -> None:
     assert revel.http.is_closed
     with pytest.raises(RuntimeError):
         revel.get_order(1001)
+
+
+# ---- the records orders refer to (for `locations init`) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("dining_options", "/resources/CustomOrderOption/"),
+        ("payment_types", "/resources/CustomPaymentType/"),
+        ("discounts", "/resources/Discount/"),
+        ("pos_stations", "/resources/PosStation/"),
+    ],
+)
+def test_named_records_are_read_whole_with_their_establishment(method: str, path: str) -> None:
+    own = {"id": 5, "name": "Bar Station", "active": True, "establishment": "/enterprise/Establishment/8/"}
+    shared = {"id": 4, "name": "Catering Station", "establishment": None, "is_open": True}
+    fake = Recorder(ok(page(own, shared)))
+    found = getattr(client(fake), method)()
+    assert fake.lines() == [f"GET {path}"]
+    assert params(fake.last) == {"limit": "200"}  # no establishment filter: it would drop shared ones
+    assert [(r.id, r.name, r.establishment_id, r.is_open) for r in found] == [
+        (5, "Bar Station", 8, None),
+        (4, "Catering Station", None, True),
+    ]
+
+
+def test_users_are_read_with_a_readable_name() -> None:
+    fake = Recorder(
+        ok(page({"id": 1, "username": "api", "first_name": "API", "last_name": "User", "active": True}))
+    )
+    (user,) = client(fake).users()
+    assert fake.lines() == ["GET /enterprise/User/"]
+    assert (user.id, user.name, user.active) == (1, "API User (api)", True)

@@ -25,12 +25,14 @@ from tripleseat_revel.integrations.revel.errors import (
 )
 from tripleseat_revel.integrations.revel.schemas import (
     Establishment,
+    NamedRecord,
     Order,
     OrderHistory,
     OrderItem,
     Page,
     Payment,
     Product,
+    User,
 )
 from tripleseat_revel.kit.http import (
     DEFAULT_TIMEOUT,
@@ -151,6 +153,27 @@ class RevelClient:
 
     def products(self, establishment: int) -> list[Product]:
         return self._list(Product, "/resources/Product/", {"establishment": establishment})
+
+    # The records an order refers to, for setting up the locations file. Each list is read whole
+    # (not `?establishment=`): a record shared by every establishment has no establishment, which
+    # an establishment filter would leave out; callers keep those of theirs and the shared ones.
+
+    def dining_options(self) -> list[NamedRecord]:
+        """Custom dining options (`dining_option` on an order takes their ids, or 0-7)."""
+        return self._list(NamedRecord, "/resources/CustomOrderOption/", {})
+
+    def payment_types(self) -> list[NamedRecord]:
+        """Custom payment types (`payment_type` on a payment takes their ids)."""
+        return self._list(NamedRecord, "/resources/CustomPaymentType/", {})
+
+    def discounts(self) -> list[NamedRecord]:
+        return self._list(NamedRecord, "/resources/Discount/", {})
+
+    def pos_stations(self) -> list[NamedRecord]:
+        return self._list(NamedRecord, "/resources/PosStation/", {})
+
+    def users(self) -> list[User]:
+        return self._list(User, "/enterprise/User/", {})
 
     def find_orders(self, establishment: int, local_id: str) -> list[Order]:
         params = {"establishment": establishment, "local_id": local_id}

@@ -50,6 +50,35 @@ class Establishment(RevelModel):
     active: bool | None = True
 
 
+class NamedRecord(RevelModel):
+    """A record an order refers to by id (custom dining option, custom payment type, discount,
+    POS station). `establishment` is the URI of the one establishment it belongs to, or None when
+    it is shared by all (or Revel does not say)."""
+
+    id: int
+    name: str | None = None
+    active: bool | None = True
+    establishment: str | None = None
+    is_open: bool | None = None  # discounts: an amount entered when applied (what the connector writes)
+
+    @property
+    def establishment_id(self) -> int | None:
+        return id_from_uri(self.establishment)
+
+
+class User(RevelModel):
+    id: int
+    username: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    active: bool | None = True
+
+    @property
+    def name(self) -> str:
+        full = " ".join(part for part in (self.first_name, self.last_name) if part)
+        return f"{full} ({self.username})" if full and self.username else full or self.username or ""
+
+
 class Product(RevelModel):
     id: int
     name: str = ""

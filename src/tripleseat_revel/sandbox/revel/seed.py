@@ -87,11 +87,15 @@ def _reference_data(state: RevelState) -> None:
     )
     state.insert("PosStation", {"name": "Catering Station", "active": True}, ident=4)
     state.insert("PosStation", {"name": "Bar Station", "active": True, "establishment": est_uri(8)}, ident=5)
+    state.insert(
+        "PosStation", {"name": "Harbor Catering iPad", "active": True, "establishment": est_uri(12)}, ident=6
+    )
     for name in ("CustomOrderOption", "DiningOption"):
         state.insert(name, {"name": "Triple Seat", "active": True}, ident=113)
         state.insert(name, {"name": "Catering Pickup", "active": True}, ident=114)
     state.insert("CustomPaymentType", {"name": "Triple Seat", "active": True}, ident=236)
     state.insert("CustomPaymentType", {"name": "House Account", "active": True}, ident=237)
+    state.insert("CustomPaymentType", {"name": "Event Deposit", "active": True}, ident=238)
     state.insert(
         "Discount",
         {

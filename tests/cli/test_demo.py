@@ -1,0 +1,64 @@
+"""`tripleseat-revel demo` as a newcomer runs it (a process, from an empty directory): today's
+events and their Revel orders first, a count per other outcome, 100 columns, and what to try next."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+ADOPTED = "55521625"  # the replaced system made its order; the connector found it
+
+
+@pytest.fixture(scope="module")
+def shown(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    workdir: Path = tmp_path_factory.mktemp("demo")
+    done = subprocess.run(
+        [sys.executable, "-m", "tripleseat_revel", "demo"],
+        env={**os.environ, "COLUMNS": "100"},
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done.stdout.splitlines()
+
+
+def test_it_fits_a_100_column_terminal(shown: list[str]) -> None:
+    assert max(len(line) for line in shown) <= 100
+
+
+def test_it_leads_with_todays_orders_each_checked(shown: list[str]) -> None:
+    title = next(
+        i for i, line in enumerate(shown) if line.startswith("Today's events and their Revel orders")
+    )
+    counts = next(i for i, line in enumerate(shown) if line.startswith("Every other event"))
+    assert title < counts
+    injected = [line.split() for line in shown[title:counts] if " INJECTED " in line]
+    assert len(injected) >= 10
+    for cells in injected:
+        assert cells[-1] == "✓" and cells[-2] == cells[-3]  # Revel's total equals TripleSeat's
+
+
+def test_an_adopted_order_shows_both_totals(shown: list[str]) -> None:
+    (line,) = [line for line in shown if line.startswith(ADOPTED)]
+    cells = line.split()
+    assert "None" not in cells
+    assert cells[-3].replace(".", "").isdigit() and cells[-2].replace(".", "").isdigit()
+
+
+def test_other_outcomes_are_counted_on_one_line_each(shown: list[str]) -> None:
+    status = [line.split() for line in shown if "SKIPPED_STATUS" in line]
+    assert len(status) == 1 and status[0][1].isdigit() and int(status[0][1]) > 10
+    assert len(shown) < 60  # not a row per event
+
+
+def test_it_ends_with_the_next_command_to_try(shown: list[str]) -> None:
+    assert shown[-1].startswith("Next: `tripleseat-revel demo --serve`")
