@@ -232,6 +232,9 @@ class Settings(BaseSettings):
     )
     WEBHOOK_REPLAY_WINDOW_SECONDS: int = Field(default=300, ge=1)
     TRIPLESEAT_RATE_PER_SECOND: float = Field(default=10, gt=0)
+    # Pagination is bounded (a page that adds nothing new also ends it): past this many pages a
+    # search is refused with an error rather than followed for ever.
+    TRIPLESEAT_MAX_PAGES: int = Field(default=200, ge=1)
 
     # Revel
     REVEL_BASE_URL: str | None = None
@@ -240,6 +243,7 @@ class Settings(BaseSettings):
     REVEL_API_SECRET: SecretStr | None = None
     REVEL_RATE_PER_MINUTE: float = Field(default=300, gt=0)
     REVEL_CATALOGUE_TTL_SECONDS: int = Field(default=600, ge=0)
+    REVEL_MAX_PAGES: int = Field(default=500, ge=1)  # of 200 objects each; see TRIPLESEAT_MAX_PAGES
     # A reconcile looks its due events' orders up 50 at a time (`local_id__in`), sparing each sync
     # its own lookup. Revel's docs do not say that filter exists; an answer that is refused or
     # looks unfiltered is discarded (each sync then looks up alone), so this is safe either way.

@@ -51,6 +51,7 @@ def _tripleseat(
         retry=RetryPolicy(base_delay=settings.RETRY_BASE_SECONDS / 2),
         observer=metrics.observe_call,
         clock=clock,
+        max_pages=settings.TRIPLESEAT_MAX_PAGES,
     )
 
 
@@ -65,6 +66,7 @@ def _revel(settings: Settings, db: Database, transport: httpx.BaseTransport | No
         limiter=metrics.MeteredLimiter(limiter, "revel"),
         retry=RetryPolicy(base_delay=settings.RETRY_BASE_SECONDS / 2),
         observer=metrics.observe_call,
+        max_pages=settings.REVEL_MAX_PAGES,
     )
 
 
