@@ -11,6 +11,7 @@ import tomllib
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import unquote, urlsplit
 
 from pydantic import (
     AliasChoices,
@@ -359,21 +360,20 @@ class Settings(BaseSettings):
         return self.DATABASE_URL.startswith("sqlite")
 
     def secret_values(self) -> list[str]:
-        """Every configured secret, for the log scrubber."""
-        secrets = [
-            self.TRIPLESEAT_CLIENT_SECRET,
-            self.TRIPLESEAT_REFRESH_TOKEN,
-            self.TRIPLESEAT_WEBHOOK_SIGNING_KEY,
-            self.TRIPLESEAT_WEBHOOK_SIGNING_KEY_PREVIOUS,
-            self.REVEL_API_SECRET,
-            self.ADMIN_TOKEN,
-            self.SESSION_SECRET,
-            self.SENDGRID_API_KEY,
-            self.SMTP_URL,
-            self.REVEL_API_KEY,
+        """Every configured secret, for the scrubber of logs and stored error text: each SecretStr
+        setting (a new one is included by its type), the Revel `key:secret` pair as it is sent,
+        and the passwords inside DATABASE_URL and SMTP_URL (as written and decoded)."""
+        values = [
+            value.get_secret_value()
+            for name in type(self).model_fields
+            if isinstance(value := getattr(self, name), SecretStr)
         ]
-        values = [s.get_secret_value() for s in secrets if s is not None]
-        return [v for v in values if len(v) >= 4]
+        key, secret = self.REVEL_API_KEY, self.REVEL_API_SECRET
+        if key is not None and secret is not None:
+            values.append(f"{key.get_secret_value()}:{secret.get_secret_value()}")
+        smtp = self.SMTP_URL.get_secret_value() if self.SMTP_URL is not None else None
+        values += _url_passwords(self.DATABASE_URL) + _url_passwords(smtp)
+        return [v for v in dict.fromkeys(values) if len(v) >= 4]
 
     @cached_property
     def locations(self) -> LocationsConfig:
@@ -407,6 +407,17 @@ class Settings(BaseSettings):
             return LocationsConfig.model_validate(raw)
         except ValidationError as exc:
             raise ConfigError(_format_validation_error("environment", exc)) from exc
+
+
+def _url_passwords(url: str | None) -> list[str]:
+    """The password of `scheme://user:password@host/...`, as written and percent-decoded."""
+    if not url:
+        return []
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        return []
+    return [password, unquote(password)] if password else []
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -20,6 +20,7 @@ from tripleseat_revel.integrations.tripleseat.client import OAuthClient, TripleS
 from tripleseat_revel.integrations.tripleseat.tokens import DatabaseTokenStore
 from tripleseat_revel.kit.http import RetryPolicy
 from tripleseat_revel.kit.ratelimit import SharedRateLimiter
+from tripleseat_revel.logging import register_secrets
 from tripleseat_revel.notify.service import Notifier, transport_from_settings
 from tripleseat_revel.sync.catalogue import CatalogueCache
 from tripleseat_revel.sync.context import Runtime, utc_now
@@ -80,6 +81,7 @@ def build_runtime(
 ) -> Runtime:
     """Wire everything from `settings` (raises ConfigError on a bad locations file)."""
     config = settings.locations
+    register_secrets(settings.secret_values())  # scrubbed from logs and from stored error text
     db = db or Database(settings.DATABASE_URL)
     revel = _revel(settings, db, revel_transport)
     notifier = Notifier(

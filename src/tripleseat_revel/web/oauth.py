@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from tripleseat_revel.integrations.tripleseat.onboarding import OnboardingError, complete
 from tripleseat_revel.kit.http import VendorError
-from tripleseat_revel.logging import get_logger
+from tripleseat_revel.logging import get_logger, safe_error
 
 log = get_logger(__name__)
 router = APIRouter(tags=["oauth"])
@@ -39,7 +39,7 @@ async def oauth_callback(request: Request, code: str = "", state: str = "", erro
         )
     except (OnboardingError, VendorError) as exc:
         log.warning("oauth.callback.failed", error=type(exc).__name__)
-        return _page("The connection failed", str(exc), 400)
+        return _page("The connection failed", safe_error(exc), 400)
     log.info("oauth.callback.connected")
     return _page(
         "TripleSeat is connected", "The tokens are stored; the connector will use and rotate them.", 200

@@ -10,6 +10,8 @@ from typing import Any
 
 import uvicorn
 
+from tripleseat_revel.logging import adopt_uvicorn_logs
+
 
 @dataclass
 class ThreadServer:
@@ -34,8 +36,15 @@ def serve_in_thread(
     sock.bind((host, port))
     sock.listen(1024)
     config = uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan="off", backlog=1024, timeout_graceful_shutdown=2
+        app,
+        log_level="warning",
+        log_config=None,  # uvicorn's records go through the connector's (scrubbed) log pipeline
+        access_log=False,
+        lifespan="off",
+        backlog=1024,
+        timeout_graceful_shutdown=2,
     )
+    adopt_uvicorn_logs()
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="web-server", daemon=True)
     thread.start()
