@@ -271,6 +271,13 @@ class Settings(BaseSettings):
     # after the reconcile tick); a divisor of a minute (tests use a few seconds) runs it that often.
     JANITOR_INTERVAL_SECONDS: int = Field(default=60, ge=1, le=60)
     WORKFLOW_RETENTION_DAYS: int = Field(default=30, ge=1)
+    # Failed admin-token attempts (dashboard login, Bearer), per client address and process: after
+    # AUTH_MAX_FAILURES within the window the client is answered 429 for AUTH_LOCKOUT_SECONDS,
+    # doubled at each further lockout up to AUTH_LOCKOUT_MAX_SECONDS.
+    AUTH_MAX_FAILURES: int = Field(default=5, ge=1)
+    AUTH_FAILURE_WINDOW_SECONDS: int = Field(default=300, ge=1)
+    AUTH_LOCKOUT_SECONDS: int = Field(default=60, ge=1)
+    AUTH_LOCKOUT_MAX_SECONDS: int = Field(default=3600, ge=1)
 
     # Switches (initial values; changed at run time from the dashboard/API and persisted)
     DRY_RUN: bool = False

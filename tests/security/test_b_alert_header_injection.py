@@ -56,11 +56,10 @@ def server() -> Iterator[tuple[str, RefusesFirst]]:
 
 
 @pytest.fixture
-def mailing(
-    sandbox: SandboxServer, server: tuple[str, RefusesFirst], tmp_path: Path
-) -> Iterator[Connector]:
-    env = {"SMTP_URL": server[0], "EMAIL_TO": ", ".join(TO), "EMAIL_FROM": "connector@example.com"}
-    with running_connector(sandbox, tmp_path, **env, **FAST) as connector:
+def mailing(sandbox: SandboxServer, server: tuple[str, RefusesFirst], tmp_path: Path) -> Iterator[Connector]:
+    with running_connector(
+        sandbox, tmp_path, SMTP_URL=server[0], EMAIL_TO=TO[0], EMAIL_FROM="connector@example.com", **FAST
+    ) as connector:
         yield connector
 
 

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.web import api, dashboard, health, oauth, problems, webhooks
 from tripleseat_revel.web.errors import install_error_handler
+from tripleseat_revel.web.throttle import install_throttle
 from tripleseat_revel.worker.engine import Engine
 
 
@@ -21,6 +22,7 @@ def create_app(rt: Runtime, engine: Engine | None = None) -> FastAPI:
     app.state.runtime = rt
     app.state.engine = engine
     install_error_handler(app)
+    install_throttle(app, rt.settings)
     app.include_router(health.router)
     app.include_router(webhooks.router)
     app.include_router(api.router)
