@@ -271,6 +271,9 @@ class Settings(BaseSettings):
     # after the reconcile tick); a divisor of a minute (tests use a few seconds) runs it that often.
     JANITOR_INTERVAL_SECONDS: int = Field(default=60, ge=1, le=60)
     WORKFLOW_RETENTION_DAYS: int = Field(default=30, ge=1)
+    # Webhook deliveries (bodies up to 1 MiB) are deleted, and audit rows lose their data body
+    # (their message stays), this many days after they were stored; hourly, never a pending one.
+    INBOX_RETENTION_DAYS: int = Field(default=30, ge=1)
     # Failed admin-token attempts (dashboard login, Bearer), per client address and process: after
     # AUTH_MAX_FAILURES within the window the client is answered 429 for AUTH_LOCKOUT_SECONDS,
     # doubled at each further lockout up to AUTH_LOCKOUT_MAX_SECONDS.
