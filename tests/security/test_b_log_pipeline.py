@@ -6,11 +6,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import httpx
 import pytest
 import sqlalchemy as sa
 
 from tripleseat_revel.config import load_settings
 from tripleseat_revel.db import Database
+from tripleseat_revel.integrations.revel.client import RevelClient
+from tripleseat_revel.integrations.revel.errors import RevelError
 from tripleseat_revel.logging import configure_logging, scrub_text
 from tripleseat_revel.runtime import build_runtime
 from tripleseat_revel.sandbox.world import LOCATIONS_FILE
@@ -69,3 +72,20 @@ def test_a_database_error_does_not_carry_the_values_of_its_statement(tmp_path: P
 
     assert "UNIQUE constraint failed" in str(caught.value)
     assert "access-token-never-shown" not in str(caught.value)
+
+
+def test_a_vendor_error_that_echoes_the_key_does_not_carry_it(tmp_path: Path) -> None:
+    rt = build_runtime(_settings(tmp_path))  # type: ignore[arg-type]
+    rt.close()
+
+    def echo(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, json={"error": f"bad key {request.headers['API-AUTHENTICATION']}"})
+
+    client = RevelClient(
+        "https://revel.test", "revel-key-123", "revel-secret-456", transport=httpx.MockTransport(echo)
+    )
+    with pytest.raises(RevelError) as caught:
+        client.products(8)
+
+    text = f"{caught.value} {caught.value.body}"
+    assert "bad key" in text and "revel-key-123" not in text and "revel-secret-456" not in text
