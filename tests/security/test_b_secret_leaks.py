@@ -12,8 +12,6 @@ from __future__ import annotations
 import email
 import json
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from email import policy
 from pathlib import Path
 from typing import Any
@@ -21,19 +19,15 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
+from fastapi import FastAPI
 
 from tests.conftest import FAST
 from tests.fixtures.events import due_event
-from tests.fixtures.harness import ADMIN_TOKEN, Connector, connector_env
-from tripleseat_revel import migrate
-from tripleseat_revel.config import load_settings
+from tests.fixtures.harness import ADMIN_TOKEN, running_connector
 from tripleseat_revel.db import Database
 from tripleseat_revel.logging import configure_logging, get_logger
 from tripleseat_revel.models import AuditEntry, EmailLog, EventRecord
-from tripleseat_revel.runtime import build_runtime, start_engine, stop_engine
 from tripleseat_revel.sandbox.server import SandboxServer
-from tripleseat_revel.web.app import create_app
-from tripleseat_revel.web.serving import serve_in_thread
 
 pytestmark = pytest.mark.e2e
 SESSION_SECRET = "session-secret-for-the-leak-test-0123456789"
@@ -63,33 +57,12 @@ class Tap(httpx.BaseTransport):
         return httpx.Response(response.status_code, headers=headers, content=response.content)
 
 
-@contextmanager
-def connector_with(sandbox: SandboxServer, workdir: Path, tap: Tap, **extra: Any) -> Iterator[Connector]:
-    env = connector_env(sandbox, f"sqlite:///{workdir / 'connector.db'}", workdir, **extra)
-    settings = load_settings(_env_file=None, **env)
-    db = Database(settings.DATABASE_URL)
-    migrate.upgrade(db.engine)
-    rt = build_runtime(settings, db=db, tripleseat_transport=tap, revel_transport=tap)
-    engine = start_engine(rt, role="serve", schedules=False)
-    app = create_app(rt, engine)
-
+def _crashing_route(app: FastAPI) -> None:
     @app.get("/boom")
     def boom() -> None:
-        key, secret = settings.REVEL_API_KEY, settings.REVEL_API_SECRET
-        assert key is not None and secret is not None
-        raise RuntimeError(
-            f"crashed holding {key.get_secret_value()}:{secret.get_secret_value()} {ADMIN_TOKEN}"
-        )
-
-    web = serve_in_thread(app)
-    connector = Connector(rt, engine, web, sandbox)
-    try:
-        yield connector
-    finally:
-        connector.http.close()
-        web.stop()
-        stop_engine(engine)
-        rt.close()
+        settings = app.state.runtime.settings
+        key, secret = settings.REVEL_API_KEY.get_secret_value(), settings.REVEL_API_SECRET.get_secret_value()
+        raise RuntimeError(f"crashed holding {key}:{secret} {ADMIN_TOKEN}")
 
 
 def _refuse_token_writes(db: Database) -> None:
@@ -143,8 +116,15 @@ def test_errors_in_every_layer_leak_no_secret(
     sandbox: SandboxServer, tmp_path: Path, capfd: pytest.CaptureFixture[str], fmt: str
 ) -> None:
     tap = Tap()
-    extra = {"LOG_FORMAT": fmt, "SESSION_SECRET": SESSION_SECRET, **FAST}
-    with connector_with(sandbox, tmp_path, tap, **extra) as connector:
+    with running_connector(
+        sandbox,
+        tmp_path,
+        transport=tap,
+        extend=_crashing_route,
+        LOG_FORMAT=fmt,
+        SESSION_SECRET=SESSION_SECRET,
+        **FAST,
+    ) as connector:
         settings, db = connector.settings, connector.rt.db
         configure_logging(fmt=fmt, level="INFO", secrets=settings.secret_values())
         # 1. The OAuth tokens cannot be saved: a database error whose parameters are the tokens.
