@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from tripleseat_revel.kit.crypto import TokenCipher, parse_keys
 from tripleseat_revel.kit.timezones import to_iana
 
 DEFAULT_TRIPLESEAT_STATUSES = ["CLOSED"]
@@ -259,9 +260,18 @@ class Settings(BaseSettings):
     DATABASE_URL: str = "sqlite:///./var/tripleseat-revel.db"
     LOCATIONS_FILE: Path = Path("./locations.toml")
     ADMIN_TOKEN: SecretStr | None = None
+    # Signs the dashboard's cookies; unset, one is generated once and kept in the database (shared
+    # by every replica). Never derived from ADMIN_TOKEN.
     SESSION_SECRET: SecretStr | None = None
+    # Fernet key(s), comma-separated (the first encrypts, all decrypt) for the OAuth tokens and
+    # the generated session secret kept in the database. `serve` and `worker` require it.
+    TOKEN_ENCRYPTION_KEY: SecretStr | None = None
     PORT: int = Field(default=8000, ge=1, le=65535)
     PUBLIC_URL: str | None = None
+    # Proxies whose X-Forwarded-For/-Proto uvicorn believes (comma-separated IPs or networks, or *).
+    FORWARDED_ALLOW_IPS: str = "127.0.0.1"
+    # `serve` refuses a non-loopback interface without an https PUBLIC_URL unless this is true.
+    ALLOW_INSECURE_HTTP: bool = False
     EXECUTOR_ID: str | None = None
     # Replicas heartbeat every min(10 s, DEAD_REPLICA_SECONDS / 3), so a live one always beats
     # at least three times per window. Values below 30 are for tests; in production keep it well
@@ -308,6 +318,11 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("EMAIL_TO", "TRIPLESEAT_EMAIL_RECIPIENTS")
     )
     OUTBOX_DIR: Path = Path("./var/outbox")
+    # smtp:// with credentials needs STARTTLS unless this is true (the password would go in clear).
+    SMTP_ALLOW_PLAINTEXT: bool = False
+    # CA certificate(s) (PEM) that vouch for the relay, for a private or self-signed relay; the
+    # system's CAs otherwise. The relay's certificate is always verified.
+    SMTP_CA_FILE: Path | None = None
 
     # Logs
     LOG_FORMAT: Literal["console", "json"] = "console"
@@ -317,6 +332,13 @@ class Settings(BaseSettings):
     TRIPLESEAT_SITE_ID: int | None = None
     REVEL_ESTABLISHMENT_ID: int | None = None
     TIMEZONE: str | None = None
+
+    @field_validator("TOKEN_ENCRYPTION_KEY")
+    @classmethod
+    def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_keys(value.get_secret_value())
+        return value
 
     @field_validator("DAY_OF_SWEEP_TIME")
     @classmethod
@@ -365,25 +387,33 @@ class Settings(BaseSettings):
     def email_recipients(self) -> list[str]:
         return [a.strip() for a in (self.EMAIL_TO or "").replace(";", ",").split(",") if a.strip()]
 
+    def token_cipher(self) -> TokenCipher:
+        """The cipher of the secrets kept in the database (a pass-through without a key)."""
+        key = self.TOKEN_ENCRYPTION_KEY
+        return TokenCipher(key.get_secret_value() if key else None)
+
     @property
     def is_sqlite(self) -> bool:
         return self.DATABASE_URL.startswith("sqlite")
 
     def secret_values(self) -> list[str]:
         """Every configured secret, for the scrubber of logs and stored error text: each SecretStr
-        setting (a new one is included by its type), the Revel `key:secret` pair as it is sent,
-        and the passwords inside DATABASE_URL and SMTP_URL (as written and decoded)."""
+        setting (a new one is included by its type), each key of a TOKEN_ENCRYPTION_KEY rotation
+        alone, the Revel `key:secret` pair as it is sent, and the passwords inside DATABASE_URL and
+        SMTP_URL (as written and decoded)."""
         values = [
             value.get_secret_value()
             for name in type(self).model_fields
             if isinstance(value := getattr(self, name), SecretStr)
         ]
+        if self.TOKEN_ENCRYPTION_KEY is not None:
+            values += self.TOKEN_ENCRYPTION_KEY.get_secret_value().split(",")
         key, secret = self.REVEL_API_KEY, self.REVEL_API_SECRET
         if key is not None and secret is not None:
             values.append(f"{key.get_secret_value()}:{secret.get_secret_value()}")
         smtp = self.SMTP_URL.get_secret_value() if self.SMTP_URL is not None else None
         values += _url_passwords(self.DATABASE_URL) + _url_passwords(smtp)
-        return [v for v in dict.fromkeys(values) if len(v) >= 4]
+        return [v for v in dict.fromkeys(v.strip() for v in values) if len(v) >= 4]
 
     @cached_property
     def locations(self) -> LocationsConfig:

@@ -46,7 +46,9 @@ def _tripleseat(
     return TripleSeatClient(
         settings.TRIPLESEAT_API_BASE,
         auth,
-        token_store=DatabaseTokenStore(db, initial_refresh_token=auth.refresh_token),
+        token_store=DatabaseTokenStore(
+            db, initial_refresh_token=auth.refresh_token, cipher=settings.token_cipher()
+        ),
         transport=transport,
         limiter=metrics.MeteredLimiter(limiter, "tripleseat"),
         retry=RetryPolicy(base_delay=settings.RETRY_BASE_SECONDS / 2),

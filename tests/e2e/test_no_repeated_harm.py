@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.fixtures.connector_api import drifted, ledger_row, revel_settings, synced
+from tests.fixtures.connector_api import drifted, ledger_row, pos_edit, revel_settings, synced
 from tests.fixtures.events import DINNER, EST, due_event
 from tests.fixtures.harness import Connector
 from tests.fixtures.oracle import differences, expected
@@ -227,7 +227,7 @@ def test_a_resync_after_staff_fixed_the_order_at_the_pos_verifies_it(
 ) -> None:
     event, changed = drifted(connector, sandbox, quantity=60)
     (order,) = orders_for(sandbox, event["id"])
-    _pos_edit(connector, order["id"], changed)
+    pos_edit(connector, order["id"], changed)
 
     resynced = connector.http.post(f"/api/events/{event['id']}/resync")
 
@@ -249,28 +249,6 @@ def test_a_resync_of_a_drift_still_standing_is_drift_again_without_writes(
     assert result["outcome"] == "DRIFT", result["reason"]
     assert "60 x" in result["reason"] or "missing" in result["reason"], result["reason"]
     assert len(writes(sandbox)) == count
-
-
-def _pos_edit(connector: Connector, order_id: int, event: dict[str, Any]) -> None:
-    """Staff make the order equal the event at the POS: lines replaced, totals typed in (through
-    Revel's API, as the POS would; nothing of it goes through the connector's write log)."""
-    want, revel = expected(event, EST), connector.rt.revel
-    for item in revel.order_items(order_id):
-        revel.delete_order_item(item.id)
-    for product, quantity, price in want.lines:
-        revel.create_order_item(
-            {
-                "order": f"/resources/Order/{order_id}/",
-                "product": f"/resources/Product/{product}/",
-                "quantity": quantity,
-                "price": f"{price:.2f}",
-            }
-        )
-    fields = ("subtotal", "tax", "service_charge", "gratuity", "final_total", "remaining_due")
-    body: dict[str, Any] = {name: f"{want.totals[name]:.2f}" for name in fields}
-    discount = f"{want.totals['discount']:.2f}"
-    body.update(discount="/resources/Discount/3358/", discount_amount=discount, discount_rule_amount=discount)
-    revel.patch_order(order_id, body)
 
 
 # ---- 10. a sync that ended mid-write is picked up again and listed until it is
@@ -307,7 +285,7 @@ def test_an_event_changed_back_after_staff_edited_the_order_is_compared_again(
 ) -> None:
     event, changed = drifted(connector, sandbox, quantity=60)
     (order,) = orders_for(sandbox, event["id"])
-    _pos_edit(connector, order["id"], changed)  # staff followed the drift's advice
+    pos_edit(connector, order["id"], changed)  # staff followed the drift's advice
     original = [
         {"menu_item_id": li["menu_item_id"], "quantity": li["quantity"], "price": li["price"]}
         for li in event["documents"][0]["line_items"]

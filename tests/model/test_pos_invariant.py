@@ -167,6 +167,7 @@ def rig(tmp_path: Path) -> Iterator[Rig]:
                         "steps": f.steps,
                         "syncs": f.syncs,
                         "reconciles": f.reconciles,
+                        "resyncs": f.resyncs,
                         "kills": f.kills,
                         "faults": dict(f.faults),
                         "outcomes": dict(f.outcomes),

@@ -6,6 +6,7 @@ already injected, then the time gate.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -27,6 +28,7 @@ from tripleseat_revel.sync.decide import (
     LedgerView,
     Switches,
     decide,
+    event_fingerprint,
     material_fingerprint,
 )
 from tripleseat_revel.sync.outcomes import EventState, Outcome
@@ -125,6 +127,19 @@ def test_deleted_after_injection_is_drift() -> None:
     )
 
 
+def test_an_acknowledged_deletion_stays_resolved() -> None:
+    resolved = replace(INJECTED, state=EventState.RESOLVED, ts_fingerprint=event_fingerprint(None))
+    decision = decide_for(None, ledger=resolved)
+    assert (decision.action, decision.outcome) == (Action.SKIP, Outcome.RESOLVED)
+    assert decide_for(None, ledger=resolved, recheck=True).outcome is Outcome.DRIFT
+
+
+def test_a_resolution_of_the_event_as_it_was_does_not_cover_its_deletion() -> None:
+    resolved = replace(INJECTED, state=EventState.RESOLVED)  # resolved while the event existed
+    decision = decide_for(None, ledger=resolved)
+    assert (decision.action, decision.outcome) == (Action.CANCELLED, Outcome.DRIFT)
+
+
 def test_deleted_is_checked_before_location() -> None:
     event = build_event_model(location_id=1, site_id=2, deleted_at="06/10/2026 09:00 AM")
     assert decide_for(event).outcome is Outcome.SKIPPED_DELETED
@@ -140,6 +155,12 @@ def test_unknown_location_is_skipped() -> None:
         Outcome.SKIPPED_UNKNOWN_LOCATION,
         "location 99999 / site 11111 is not in the locations file",
     )
+
+
+def test_an_injected_event_moved_to_an_unknown_location_is_a_drift() -> None:
+    decision = decide_for(build_event_model(location_id=99999, site_id=11111), ledger=INJECTED)
+    assert (decision.action, decision.outcome) == (Action.CANCELLED, Outcome.DRIFT)
+    assert "a location the connector does not know; its order stays" in decision.reason
 
 
 def test_unknown_location_is_checked_before_status() -> None:

@@ -89,6 +89,37 @@ def test_an_order_equal_to_the_plan_needs_nothing() -> None:
     assert differences(plan, held(plan)) == []
 
 
+def test_a_voided_order_is_never_written_to_nor_verified() -> None:
+    plan = plan_of(("10", "12"))
+    voided = held(plan)
+    voided = voided.model_copy(update={"totals": voided.totals.model_copy(update={"deleted": True})})
+    changed = plan_of(("8", "12"))
+
+    assert writes_for(changed, voided, DEFAULT).refusal == (
+        "Revel order 7 was voided (deleted) at the POS; re-enter it there, or acknowledge"
+    )
+    assert differences(plan, voided) == [
+        "Revel order 7 was voided (deleted) at the POS; re-enter it there, or acknowledge"
+    ]
+
+
+def test_a_changed_guest_count_or_start_is_written_where_revel_keeps_them() -> None:
+    plan = plan_of(("10", "12"))
+    assert plan.number_of_people is not None
+    as_made = held(plan)
+    totals = as_made.totals.model_copy(
+        update={"number_of_people": plan.number_of_people + 5, "pickup_time": plan.pickup_time}
+    )
+    before = as_made.model_copy(update={"totals": totals})
+
+    assert [type(w).__name__ for w in writes_for(plan, before, DEFAULT).writes] == ["Finalize"]
+    assert differences(plan, before) == [
+        f"guests: planned {plan.number_of_people}, Revel has {plan.number_of_people + 5}"
+    ]
+    kept = before.model_copy(update={"totals": totals.model_copy(update={"number_of_people": None})})
+    assert writes_for(plan, kept, DEFAULT).writes == ()  # a Revel that drops the field is left alone
+
+
 def test_a_changed_quantity_adds_the_new_line_then_removes_the_old() -> None:
     before, plan = plan_of(("10", "12"), ("5", "3")), plan_of(("8", "12"), ("5", "3"))
 

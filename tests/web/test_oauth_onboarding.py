@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -10,14 +11,23 @@ import pytest
 
 from tests.conftest import FAST
 from tests.fixtures.events import due_event
-from tests.fixtures.harness import running_connector
+from tests.fixtures.harness import ADMIN_TOKEN, Connector, running_connector
 from tests.fixtures.sandbox_api import orders_for
-from tripleseat_revel.integrations.tripleseat.onboarding import authorize_url
 from tripleseat_revel.integrations.tripleseat.tokens import DatabaseTokenStore
 from tripleseat_revel.models import OAuthToken
 from tripleseat_revel.sandbox.server import SandboxServer
 
 pytestmark = pytest.mark.e2e
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _logged_in(connector: Connector) -> httpx.Client:
+    """A browser logged in to the dashboard (onboarding starts there)."""
+    browser = httpx.Client(base_url=connector.web.url, timeout=30)
+    found = CSRF.search(browser.get("/login").text)
+    assert found is not None
+    browser.post("/login", data={"token": ADMIN_TOKEN, "next": "/", "csrf_token": found.group(1)})
+    return browser
 
 
 def test_authorize_then_callback_stores_rotating_tokens_used_by_the_next_sync(
@@ -27,12 +37,13 @@ def test_authorize_then_callback_stores_rotating_tokens_used_by_the_next_sync(
         sandbox, tmp_path, TRIPLESEAT_AUTHORIZE_URL=f"{sandbox.tripleseat_url}/oauth2/authorize", **FAST
     ) as connector:
         connector.rt.settings.PUBLIC_URL = connector.web.url
-        url = authorize_url(connector.settings)
+        browser = _logged_in(connector)
+        url = browser.get("/oauth/start").headers["location"]
         query = parse_qs(urlsplit(url).query)
         assert query["redirect_uri"] == [f"{connector.web.url}/oauth/callback"]
         assert query["response_type"] == ["code"] and query["client_id"] == ["sandbox-client"]
 
-        page = httpx.get(url, follow_redirects=True, timeout=30)
+        page = browser.get(url, follow_redirects=True)
 
         assert page.status_code == 200 and "TripleSeat is connected" in page.text
         with connector.rt.db.session() as session:
@@ -59,5 +70,6 @@ def test_authorize_then_callback_stores_rotating_tokens_used_by_the_next_sync(
 
 def test_a_forged_state_is_refused(sandbox: SandboxServer, tmp_path: Path) -> None:
     with running_connector(sandbox, tmp_path, **FAST) as connector:
-        page = httpx.get(f"{connector.web.url}/oauth/callback", params={"code": "abc", "state": "forged"})
+        browser = _logged_in(connector)
+        page = browser.get("/oauth/callback", params={"code": "abc", "state": "forged"})
     assert page.status_code == 400 and "state parameter is not ours" in page.text

@@ -43,8 +43,10 @@ def serve(
     from tripleseat_revel.logging import adopt_uvicorn_logs
     from tripleseat_revel.runtime import start_engine, stop_engine
     from tripleseat_revel.web.app import create_app
+    from tripleseat_revel.web.serving import uvicorn_options
 
     loaded = bootstrap.settings()
+    bootstrap.refuse_unsafe(loaded, web_host=host)
     rt = bootstrap.runtime(loaded)
     engine = start_engine(rt, role="serve")
     console.print(f"tripleseat-revel serving on http://{host}:{port or loaded.PORT}/ (dashboard at /)")
@@ -55,7 +57,7 @@ def serve(
             port=port or loaded.PORT,
             log_level="warning",
             log_config=None,  # uvicorn logs through the connector's pipeline (JSON, scrubbed)
-            proxy_headers=True,
+            **uvicorn_options(loaded),
         )
         adopt_uvicorn_logs()
         uvicorn.Server(config).run()
@@ -68,7 +70,9 @@ def worker() -> None:
     """Worker and scheduler only, for scale-out beside `serve` replicas."""
     from tripleseat_revel.runtime import start_engine, stop_engine
 
-    rt = bootstrap.runtime(bootstrap.settings())
+    loaded = bootstrap.settings()
+    bootstrap.refuse_unsafe(loaded, web_host=None)
+    rt = bootstrap.runtime(loaded)
     engine = start_engine(rt, role="worker")
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -111,9 +115,7 @@ def sync(
 ) -> None:
     """Sync one event (--event-id) or every recently updated one (--hours-back)."""
     from tripleseat_revel.runtime import start_engine, stop_engine
-    from tripleseat_revel.sync.results import summarise
     from tripleseat_revel.worker import bulk
-    from tripleseat_revel.worker.trigger import sync_and_wait
 
     if (event_id is None) == (hours_back is None):
         bootstrap.fail("give exactly one of --event-id or --hours-back")
@@ -124,13 +126,7 @@ def sync(
     engine = start_engine(rt, role="cli", schedules=False)
     try:
         if event_id is not None:
-            with console.status(f"syncing event {event_id}"):
-                done = sync_and_wait(rt, event_id, source="cli", timeout=timeout)
-            if done.result is None:
-                bootstrap.fail(
-                    f"the sync did not finish in {timeout:.0f}s (workflow {done.request.workflow_id})", 1
-                )
-            outcome = summarise("single", [done.result])
+            outcome = _sync_one(rt, event_id, timeout)
         else:
             assert hours_back is not None
             run_id = bulk.start_bulk(rt, engine.workflows.bulk_sync, hours_back, source="cli")
@@ -144,6 +140,17 @@ def sync(
             raise typer.Exit(1)
     finally:
         stop_engine(engine)
+
+
+def _sync_one(rt: Any, event_id: int, timeout: float) -> dict[str, Any]:
+    from tripleseat_revel.sync.results import summarise
+    from tripleseat_revel.worker.trigger import sync_and_wait
+
+    with console.status(f"syncing event {event_id}"):
+        done = sync_and_wait(rt, event_id, source="cli", timeout=timeout)
+    if done.result is None:
+        bootstrap.fail(f"the sync did not finish in {timeout:.0f}s (workflow {done.request.workflow_id})", 1)
+    return summarise("single", [done.result])
 
 
 def _dry_run(rt: Any, event_id: int | None, hours_back: int | None) -> None:
@@ -229,19 +236,18 @@ def auth_tripleseat(
         str | None, typer.Option(help="Public URL of this connector (default PUBLIC_URL)")
     ] = None,
 ) -> None:
-    """Print the URL a TripleSeat admin opens to authorise the connector (authorization-code flow)."""
-    from tripleseat_revel.config import ConfigError
-    from tripleseat_revel.integrations.tripleseat.onboarding import authorize_url, redirect_uri
+    """How a TripleSeat admin authorises the connector (authorization-code flow, from the dashboard)."""
+    from tripleseat_revel.integrations.tripleseat.onboarding import START_PATH, redirect_uri
 
     loaded = bootstrap.settings()
-    try:
-        url = authorize_url(loaded, base_url)
-    except ConfigError as exc:
-        bootstrap.fail(f"configuration: {exc}")
+    if not loaded.TRIPLESEAT_CLIENT_ID:
+        bootstrap.fail("configuration: environment/.env: TRIPLESEAT_CLIENT_ID: required for OAuth onboarding")
+    base = (base_url or loaded.PUBLIC_URL or f"http://localhost:{loaded.PORT}").rstrip("/")
     console.print("1. Register this redirect URL in TripleSeat (Settings > API & Webhooks > OAuth 2.0 apps):")
     console.print(f"   {redirect_uri(loaded, base_url)}")
-    console.print("2. With `tripleseat-revel serve` running, open as a TripleSeat admin (valid 15 minutes):")
-    console.print(url, soft_wrap=True)
+    console.print("2. With `tripleseat-revel serve` running, log in to the dashboard and open (the link")
+    console.print("   it sends you to is valid 15 minutes, once, for your session only):")
+    console.print(f"   {base}{START_PATH}", soft_wrap=True)
     console.print("3. The callback stores the tokens; the connector refreshes and rotates them from then on.")
 
 
@@ -293,6 +299,21 @@ def recover(
         stop_engine(engine)
 
 
+@app.command()
+def keygen() -> None:
+    """Print new secrets for .env: TOKEN_ENCRYPTION_KEY (a Fernet key), ADMIN_TOKEN, SESSION_SECRET.
+
+    To rotate TOKEN_ENCRYPTION_KEY, put the new key first and keep the old one after a comma
+    until `serve` has restarted once (it re-encrypts the stored tokens at start)."""
+    import secrets
+
+    from tripleseat_revel.kit.crypto import generate_key
+
+    typer.echo(f"TOKEN_ENCRYPTION_KEY={generate_key()}")
+    typer.echo(f"ADMIN_TOKEN={secrets.token_urlsafe(32)}")
+    typer.echo(f"SESSION_SECRET={secrets.token_urlsafe(32)}")
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply pending database migrations (serve and worker also do it at start)."""
@@ -301,7 +322,7 @@ def db_upgrade() -> None:
     loaded = bootstrap.settings()
     db = Database(loaded.DATABASE_URL)
     before = migrate.current_revision(db.engine)
-    migrate.upgrade(db.engine)
+    migrate.upgrade(db.engine, token_cipher=loaded.token_cipher())
     console.print(f"database at revision {migrate.current_revision(db.engine)} (was {before or 'empty'})")
 
 

@@ -7,9 +7,12 @@ from typing import NoReturn
 import typer
 
 from tripleseat_revel import migrate
+from tripleseat_revel.checklist import unsafe_settings
 from tripleseat_revel.cli.render import err
 from tripleseat_revel.config import ConfigError, Settings, load_settings, validate_for_service
 from tripleseat_revel.db import Database
+from tripleseat_revel.integrations.tripleseat.tokens import DatabaseTokenStore
+from tripleseat_revel.kit.crypto import CipherError
 from tripleseat_revel.logging import configure_logging
 from tripleseat_revel.runtime import Runtime, build_runtime
 
@@ -28,6 +31,15 @@ def settings(**overrides: object) -> Settings:
     return loaded
 
 
+def refuse_unsafe(loaded: Settings, *, web_host: str | None) -> None:
+    """The production checklist: exit (code 2) with one line per unsafe setting."""
+    problems = unsafe_settings(loaded, web_host=web_host)
+    for problem in problems:
+        err.print(f"[bold red]error:[/] unsafe configuration: {problem}", soft_wrap=True)
+    if problems:
+        raise typer.Exit(2)
+
+
 def runtime(loaded: Settings, *, upgrade: bool = True, service: bool = True) -> Runtime:
     """Validate, migrate (embedded default needs no extra step) and wire the runtime."""
     try:
@@ -35,8 +47,10 @@ def runtime(loaded: Settings, *, upgrade: bool = True, service: bool = True) -> 
             validate_for_service(loaded)
         db = Database(loaded.DATABASE_URL)
         if upgrade:
-            migrate.upgrade(db.engine)
+            migrate.upgrade(db.engine, token_cipher=loaded.token_cipher())
         rt = build_runtime(loaded, db=db)
-    except ConfigError as exc:
+        if service and isinstance(rt.tripleseat.tokens, DatabaseTokenStore):
+            rt.tripleseat.tokens.reseal()  # tokens stored before the key, or under a rotated one
+    except (ConfigError, CipherError) as exc:
         fail(f"configuration: {exc}")
     return rt

@@ -20,11 +20,12 @@ from tripleseat_revel import migrate
 from tripleseat_revel.cli.render import BUCKET_STYLE, console
 from tripleseat_revel.config import load_settings
 from tripleseat_revel.db import Database
+from tripleseat_revel.kit.crypto import generate_key
 from tripleseat_revel.logging import configure_logging
 from tripleseat_revel.runtime import Runtime, build_runtime, start_engine, stop_engine
 
 DEMO_DIR = Path("var/demo")
-ADMIN_TOKEN = "demo-admin-token"  # noqa: S105 - a throwaway token for the local demo only
+ADMIN_TOKEN = "demo-admin-token-for-localhost-only"  # noqa: S105 - a throwaway token for the local demo only
 
 
 def _settings(env: dict[str, str], db_path: Path) -> Any:
@@ -33,6 +34,8 @@ def _settings(env: dict[str, str], db_path: Path) -> Any:
         _env_file=None,
         DATABASE_URL=f"sqlite:///{db_path}",
         ADMIN_TOKEN=ADMIN_TOKEN,
+        # The demo's database is made afresh each run: a fresh key encrypts its tokens.
+        TOKEN_ENCRYPTION_KEY=generate_key(),
         OUTBOX_DIR=DEMO_DIR / "outbox",
         SENDGRID_API_KEY=None,
         SMTP_URL=None,

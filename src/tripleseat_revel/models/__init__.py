@@ -1,10 +1,12 @@
 """ORM models, one file per table. Importing this package registers every table on Base.metadata."""
 
+from tripleseat_revel.models.app_secret import AppSecret
 from tripleseat_revel.models.audit_entry import AuditEntry
 from tripleseat_revel.models.base import Base, utcnow
 from tripleseat_revel.models.email_log import EmailLog
 from tripleseat_revel.models.event_record import EventRecord
 from tripleseat_revel.models.inbox_delivery import InboxDelivery
+from tripleseat_revel.models.oauth_state import OAuthState
 from tripleseat_revel.models.oauth_token import OAuthToken
 from tripleseat_revel.models.product_mapping import ProductMappingRow
 from tripleseat_revel.models.rate_slot import RateSlot
@@ -15,11 +17,13 @@ from tripleseat_revel.models.sync_pending import SyncPending
 from tripleseat_revel.models.sync_run import SyncRun
 
 __all__ = [
+    "AppSecret",
     "AuditEntry",
     "Base",
     "EmailLog",
     "EventRecord",
     "InboxDelivery",
+    "OAuthState",
     "OAuthToken",
     "ProductMappingRow",
     "RateSlot",

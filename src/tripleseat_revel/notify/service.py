@@ -89,7 +89,11 @@ def transport_from_settings(settings: Settings) -> Transport:
     if settings.SENDGRID_API_KEY is not None:
         return SendGridTransport(settings.SENDGRID_API_KEY.get_secret_value())
     if settings.SMTP_URL is not None:
-        return SmtpTransport(settings.SMTP_URL.get_secret_value())
+        return SmtpTransport(
+            settings.SMTP_URL.get_secret_value(),
+            allow_plaintext=settings.SMTP_ALLOW_PLAINTEXT,
+            ca_file=settings.SMTP_CA_FILE,
+        )
     return FileOutbox(settings.OUTBOX_DIR)
 
 

@@ -38,35 +38,74 @@ class FileOutbox:
         log.info("email.outbox", path=str(path), subject=str(message["Subject"]))
 
 
+class SmtpRefused(Exception):
+    """The relay cannot be given the credentials safely (no STARTTLS offered)."""
+
+
 class SmtpTransport:
-    """SMTP_URL = smtp://user:password@host:port (STARTTLS when offered) or smtps://... (TLS)."""
+    """SMTP_URL = smtp://user:password@host:port (STARTTLS) or smtps://... (TLS from the start).
+
+    On smtp:// STARTTLS is negotiated whenever the relay offers it (asked after EHLO), and the
+    relay's certificate is verified (system CAs, or `ca_file` for a private relay). Credentials are
+    never sent outside TLS: a relay that offers no STARTTLS gets none unless `allow_plaintext`.
+    """
 
     name = "smtp"
 
-    def __init__(self, url: str, timeout: float = 20) -> None:
+    def __init__(
+        self, url: str, *, allow_plaintext: bool = False, ca_file: Path | None = None, timeout: float = 20
+    ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
             raise ValueError("SMTP_URL must look like smtp://user:password@host:587")
-        self.tls = parts.scheme == "smtps"
+        self.implicit_tls = parts.scheme == "smtps"
         self.host = parts.hostname
-        self.port = parts.port or (465 if self.tls else 25)
+        self.port = parts.port or (465 if self.implicit_tls else 25)
         self.username = unquote(parts.username) if parts.username else None
         self.password = unquote(parts.password) if parts.password else None
+        self.allow_plaintext = allow_plaintext
+        self.ca_file = ca_file
         self.timeout = timeout
 
+    @property
+    def has_credentials(self) -> bool:
+        return bool(self.username and self.password)
+
+    def _context(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=str(self.ca_file) if self.ca_file else None)
+
+    def connect(self) -> smtplib.SMTP:
+        """A connection ready for AUTH and mail: under TLS, or plain only where that is allowed."""
+        if self.implicit_tls:
+            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=self._context())
+        server = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        try:
+            server.ehlo()  # the extensions are only known after EHLO
+            if server.has_extn("starttls"):
+                server.starttls(context=self._context())
+                server.ehlo()  # RFC 3207: forget what was said before TLS
+            elif self.has_credentials and not self.allow_plaintext:
+                raise SmtpRefused(
+                    f"the relay {self.host}:{self.port} does not offer STARTTLS: credentials not sent "
+                    "(use smtps://, a relay with STARTTLS, or SMTP_ALLOW_PLAINTEXT=true)"
+                )
+        except BaseException:
+            server.close()
+            raise
+        return server
+
+    def offers_tls(self) -> bool:
+        """Whether the relay can be given the credentials under TLS (for the start-up check)."""
+        if self.implicit_tls:
+            return True
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as server:
+            server.ehlo()
+            return server.has_extn("starttls")
+
     def send(self, message: EmailMessage) -> None:
-        context = ssl.create_default_context()
-        if self.tls:
-            server: smtplib.SMTP = smtplib.SMTP_SSL(
-                self.host, self.port, timeout=self.timeout, context=context
-            )
-        else:
-            server = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
-        with server:
-            if not self.tls and server.has_extn("starttls"):
-                server.starttls(context=context)
-            if self.username and self.password:
-                server.login(self.username, self.password)
+        with self.connect() as server:
+            if self.has_credentials:
+                server.login(self.username or "", self.password or "")
             server.send_message(message)
 
 

@@ -95,6 +95,14 @@ def material_fingerprint(event: Event) -> str:
     return hashlib.sha256(encoded).hexdigest()
 
 
+DELETED = "deleted"  # the fingerprint of an event deleted in TripleSeat
+
+
+def event_fingerprint(event: Event | None) -> str:
+    """The fingerprint the ledger keeps of the event as last seen (deleted ones share one)."""
+    return DELETED if event is None or event.deleted_at else material_fingerprint(event)
+
+
 def target_for(event: Event, config: LocationsConfig, switches: Switches) -> Target | Decision:
     location = config.find(location_id=event.effective_location_id, site_id=event.effective_site_id)
     if location is None:
@@ -128,11 +136,14 @@ def decide(
     if not switches.enabled:
         return Decision(Action.SKIP, Outcome.SKIPPED_DISABLED, "the connector is disabled (ENABLE_CONNECTOR)")
     if event is None or event.deleted_at:
-        if ledger.has_order:
-            return Decision(Action.CANCELLED, Outcome.DRIFT, "the event was deleted in TripleSeat")
-        return Decision(Action.SKIP, Outcome.SKIPPED_DELETED, "the event was deleted in TripleSeat")
+        return _deleted(ledger, recheck=recheck)
     target = target_for(event, config, switches)
     if isinstance(target, Decision):
+        if target.outcome is Outcome.SKIPPED_UNKNOWN_LOCATION and ledger.has_order:
+            reason = (
+                f"{target.reason}: the event moved to a location the connector does not know; its order stays"
+            )
+            return Decision(Action.CANCELLED, Outcome.DRIFT, reason)
         return target
     fingerprint = material_fingerprint(event)
     if ledger.state is EventState.RESOLVED and ledger.ts_fingerprint == fingerprint and not recheck:
@@ -148,6 +159,17 @@ def decide(
     if has_order:
         return _with_order(fingerprint, target, ledger, recheck=recheck)
     return _gate(event, target, now)
+
+
+def _deleted(ledger: LedgerView, *, recheck: bool) -> Decision:
+    """An event deleted in TripleSeat: nothing to do, unless its order is on the POS (a drift,
+    until an operator resolves it)."""
+    reason = "the event was deleted in TripleSeat"
+    if not ledger.has_order:
+        return Decision(Action.SKIP, Outcome.SKIPPED_DELETED, reason)
+    if ledger.state is EventState.RESOLVED and ledger.ts_fingerprint == DELETED and not recheck:
+        return Decision(Action.SKIP, Outcome.RESOLVED, ledger.reason or "resolved by an operator")
+    return Decision(Action.CANCELLED, Outcome.DRIFT, reason)
 
 
 def _with_order(fingerprint: str, target: Target, ledger: LedgerView, *, recheck: bool) -> Decision:

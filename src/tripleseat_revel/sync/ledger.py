@@ -86,6 +86,19 @@ def note_event(
     return record
 
 
+# What a passive run (dry run, switched off) leaves as it is.
+_STANDING = frozenset(
+    {
+        EventState.WRITING,
+        EventState.VERIFIED,
+        EventState.DRIFT,
+        EventState.FAILED,
+        EventState.MISSED,
+        EventState.RESOLVED,
+    }
+)
+
+
 def record_outcome(
     session: Session,
     event_id: int,
@@ -102,8 +115,8 @@ def record_outcome(
 ) -> EventRecord:
     """Store the outcome of a sync run on the event's ledger row (its state follows from it)."""
     record = _ensure(session, event_id)
-    if outcome is Outcome.WOULD_INJECT and EventState(record.state).open_alert:
-        record.last_synced_at = now_utc()  # a dry run never hides an open problem
+    if outcome.passive and EventState(record.state) in _STANDING:
+        record.last_synced_at = now_utc()  # a dry run or a pause never hides an order or a problem
         return record
     record.outcome = outcome.value
     record.state = outcome.state.value

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -61,7 +62,13 @@ class OrderTotals(_Frozen):
     applied_count: int | None = None  # how many discounts are applied (None: Revel did not say)
     discount_set: bool = False  # the order carries a discount record
     closed: bool = False
+    deleted: bool = False  # voided at the POS
     establishment: int | None = None
+    # What the final PATCH writes besides money (None: the order does not carry it).
+    number_of_people: int | None = None
+    pickup_time: str | None = None
+    notes: str | None = None
+    call_name: str | None = None
 
     @classmethod
     def of(cls, order: Order) -> OrderTotals:
@@ -80,7 +87,12 @@ class OrderTotals(_Frozen):
             applied_count=len(applied) if applied is not None else None,
             discount_set=bool(order.discount) or bool(applied),
             closed=order.closed,
+            deleted=order.deleted,
             establishment=id_from_uri(order.establishment),
+            number_of_people=order.number_of_people,
+            pickup_time=order.pickup_time,
+            notes=order.notes,
+            call_name=order.call_name,
         )
 
 
@@ -216,13 +228,46 @@ def totals_differ(plan: OrderPlan, totals: OrderTotals) -> bool:
     return any(getattr(totals, name) != getattr(plan.totals, name) for name in ORDER_TOTALS)
 
 
+def _same_time(planned: str | None, held: str | None) -> bool:
+    """Two store-local times, whatever their spelling ("…T18:00:00" and "…T18:00:00Z" agree)."""
+    if planned is None or held is None:
+        return planned == held
+    try:
+        return datetime.fromisoformat(planned).replace(tzinfo=None) == datetime.fromisoformat(held).replace(
+            tzinfo=None
+        )
+    except ValueError:
+        return planned == held
+
+
+def _header_differs(plan: OrderPlan, totals: OrderTotals) -> bool:
+    """The guest count, start time, notes or name differ where the order carries them: the final
+    PATCH writes them (a Revel that drops a field is not written to again and again for it)."""
+    held = (totals.number_of_people, totals.notes, totals.call_name)
+    planned = (plan.number_of_people, plan.notes, plan.call_name)
+    if any(h is not None and h != p for h, p in zip(held, planned, strict=True)):
+        return True
+    return totals.pickup_time is not None and not _same_time(plan.pickup_time, totals.pickup_time)
+
+
+def _header_differences(plan: OrderPlan, totals: OrderTotals) -> list[str]:
+    """The guest count and start time, where the order carries them (a Revel that drops a field is
+    not asked to keep it; notes and name are free text Revel may trim, and are not compared)."""
+    found = []
+    if totals.number_of_people is not None and totals.number_of_people != plan.number_of_people:
+        found.append(f"guests: planned {plan.number_of_people}, Revel has {totals.number_of_people}")
+    if totals.pickup_time is not None and not _same_time(plan.pickup_time, totals.pickup_time):
+        found.append(f"start: planned {plan.pickup_time}, Revel has {totals.pickup_time}")
+    return found
+
+
 def writes_for(plan: OrderPlan, snapshot: OrderSnapshot, behaviour: RevelBehaviour) -> Writes:
     """The writes that make `snapshot` equal `plan`, or the reason the connector will not write."""
     removals, adds = _line_writes(plan, snapshot)
     payment = plan.totals.paid - snapshot.paid
     discount = _discount_differs(plan, snapshot.totals)
     needed = bool(removals or adds or payment or discount or not snapshot.has_history)
-    needed = needed or totals_differ(plan, snapshot.totals)
+    needed = needed or totals_differ(plan, snapshot.totals) or _header_differs(plan, snapshot.totals)
     if not needed:
         return Writes()
     refusal = _refusal(plan, snapshot, behaviour, removals=removals, payment=payment, discount=discount)
@@ -248,13 +293,9 @@ def _refusal(
     discount: bool,
 ) -> str | None:
     held = snapshot.totals
-    if held.establishment is not None and held.establishment != plan.establishment:
-        return (
-            f"Revel order {snapshot.order_id} is in establishment {held.establishment} and the event "
-            f"is now for establishment {plan.establishment}; its order stays where it was"
-        )
-    if held.closed:
-        return f"Revel order {snapshot.order_id} is closed; change it at the POS"
+    refused = _out_of_reach(plan, snapshot)
+    if refused is not None:
+        return refused
     if removals and not behaviour.item_delete:
         lines = ", ".join(
             f"{r.line.quantity} x product {r.line.product_id} @ {r.line.price:.2f}" for r in removals
@@ -315,8 +356,29 @@ def after(before: OrderSnapshot, answers: list[Answer]) -> OrderSnapshot:
     )
 
 
+def _out_of_reach(plan: OrderPlan, snapshot: OrderSnapshot) -> str | None:
+    """The order cannot be written to at all: voided, in another establishment, closed."""
+    held = snapshot.totals
+    if held.deleted:
+        return _voided(snapshot.order_id)
+    if held.establishment is not None and held.establishment != plan.establishment:
+        return (
+            f"Revel order {snapshot.order_id} is in establishment {held.establishment} and the event "
+            f"is now for establishment {plan.establishment}; its order stays where it was"
+        )
+    if held.closed:
+        return f"Revel order {snapshot.order_id} is closed; change it at the POS"
+    return None
+
+
+def _voided(order_id: int) -> str:
+    return f"Revel order {order_id} was voided (deleted) at the POS; re-enter it there, or acknowledge"
+
+
 def differences(plan: OrderPlan, order: OrderSnapshot) -> list[str]:
     """How the order differs from the plan, in words (empty: it is exactly the plan)."""
+    if order.totals.deleted:
+        return [_voided(order.order_id)]
     found: list[str] = []
     want = Counter(_signature(i) for i in plan.items)
     have = Counter(line.signature for line in order.lines)
@@ -333,7 +395,7 @@ def differences(plan: OrderPlan, order: OrderSnapshot) -> list[str]:
     applied = order.totals.applied_discounts
     if applied is not None and applied != plan.totals.discount:
         found.append(f"applied discounts: planned {plan.totals.discount:.2f}, Revel has {applied:.2f}")
-    return found
+    return found + _header_differences(plan, order.totals)
 
 
 def _describe(sig: Signature) -> str:

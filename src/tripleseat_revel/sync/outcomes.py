@@ -72,6 +72,12 @@ class Outcome(StrEnum):
         return self in (Outcome.INJECTED, Outcome.ALREADY_INJECTED, Outcome.AMENDED)
 
     @property
+    def passive(self) -> bool:
+        """A run that did not look at the POS (a dry run, the connector switched off): it says
+        nothing new of an order or a problem the ledger already holds."""
+        return self in (Outcome.WOULD_INJECT, Outcome.SKIPPED_DISABLED)
+
+    @property
     def state(self) -> EventState:
         """The event's state after a run that ended with this outcome."""
         return _STATES.get(self, EventState.SKIPPED)

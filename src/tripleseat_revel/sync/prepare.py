@@ -23,7 +23,7 @@ from tripleseat_revel.sync.decide import (
     Switches,
     Target,
     decide,
-    material_fingerprint,
+    event_fingerprint,
 )
 from tripleseat_revel.sync.drift import diff_plans
 from tripleseat_revel.sync.matching import Suggestion
@@ -186,10 +186,10 @@ def _unmapped(problem: PlanProblem) -> list[Unmapped]:
 
 def _summary(event: Event | None, target: Target | None) -> dict[str, object]:
     if event is None:
-        return {}
+        return {"ts_fingerprint": event_fingerprint(None)}
     return {
         "ts_updated_at": event.updated_at,
-        "ts_fingerprint": material_fingerprint(event),
+        "ts_fingerprint": event_fingerprint(event),
         "event": EventSummary(
             name=event.name,
             date=event.event_date,
@@ -272,11 +272,12 @@ def _compare(
     if order_id is None:
         return _unknown_to_ledger(planned, recorded, target, begun)
     if view.verified_plan is not None and plan.fingerprint == view.verified_fingerprint:
-        if begun.recheck or view.state in (EventState.DRIFT, EventState.RESOLVED):
-            # An operator asks, or the event is back to what its order was verified at while a
-            # drift (or its resolution) told staff to change the POS: read the order, do not assume.
-            return Write.model_validate({**planned, "mode": "check", "order_id": order_id})
-        return Unchanged.model_validate({**planned, "order_id": order_id})
+        if view.state is EventState.VERIFIED and not begun.recheck:
+            return Unchanged.model_validate({**planned, "order_id": order_id})
+        # An operator asks, or the event is back to what its order was verified at while the
+        # ledger last said something else (a drift, its resolution, a failure since): read the
+        # order, do not assume it still is what was verified.
+        return Write.model_validate({**planned, "mode": "check", "order_id": order_id})
     changes = diff_plans(view.verified_plan, plan.to_json()) if view.verified_plan is not None else []
     moved = _moved(plan, view)
     if moved:

@@ -96,4 +96,9 @@ def record(
             data=data,
         )
     SYNCS.labels(outcome.value, outcome.bucket).inc()
-    return event_result(rt, event_id, workflow_id=workflow_id)
+    result = event_result(rt, event_id, workflow_id=workflow_id)
+    if outcome.passive:  # the ledger kept what it held; the run's answer is still what it did
+        return result.model_copy(
+            update={"outcome": outcome.value, "status": outcome.bucket, "reason": reason}
+        )
+    return result

@@ -10,7 +10,14 @@ from typing import Any
 
 import uvicorn
 
+from tripleseat_revel.config import Settings
 from tripleseat_revel.logging import adopt_uvicorn_logs
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """How `serve` runs uvicorn behind a proxy: X-Forwarded-For/-Proto believed from
+    FORWARDED_ALLOW_IPS only (the client address and scheme others claim are ignored)."""
+    return {"proxy_headers": True, "forwarded_allow_ips": settings.FORWARDED_ALLOW_IPS}
 
 
 @dataclass
@@ -27,9 +34,10 @@ class ThreadServer:
 
 
 def serve_in_thread(
-    app: Any, host: str = "127.0.0.1", port: int = 0, *, startup_timeout: float = 15
+    app: Any, host: str = "127.0.0.1", port: int = 0, *, startup_timeout: float = 15, **options: Any
 ) -> ThreadServer:
-    """Start `app` on host:port (0 = a free port); return once it accepts connections."""
+    """Start `app` on host:port (0 = a free port); return once it accepts connections.
+    `options` go to uvicorn (e.g. `uvicorn_options(settings)`)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as sandbox.server._bind does
@@ -43,6 +51,7 @@ def serve_in_thread(
         lifespan="off",
         backlog=1024,
         timeout_graceful_shutdown=2,
+        **options,
     )
     adopt_uvicorn_logs()
     server = uvicorn.Server(config)

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from pydantic import SecretStr
 
+from tests.fixtures.harness import ADMIN_TOKEN
 from tests.web.dashboard.conftest import Dashboard, build, serving
 from tripleseat_revel.models import AuditEntry, Switch
 from tripleseat_revel.web.dashboard.auth import safe_next
@@ -70,7 +71,7 @@ def test_a_wrong_token_is_refused_and_opens_nothing(dash: Dashboard) -> None:
 
 
 def test_login_without_the_forms_csrf_token_is_refused(dash: Dashboard) -> None:
-    response = dash.client.post("/login", data={"token": "test-admin-token", "csrf_token": "forged"})
+    response = dash.client.post("/login", data={"token": ADMIN_TOKEN, "csrf_token": "forged"})
 
     assert response.status_code == 403
     assert dash.client.get("/").status_code == 303
@@ -151,12 +152,12 @@ def test_the_session_cookie_does_not_open_the_json_api(dash: Dashboard) -> None:
     response = dash.client.get("/api/switches")
 
     assert response.status_code == 401  # the API stays Bearer-only: GET /api/sync acts
-    bearer = dash.client.get("/api/switches", headers={"Authorization": "Bearer test-admin-token"})
+    bearer = dash.client.get("/api/switches", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
     assert bearer.status_code == 200
 
 
 def test_a_bearer_token_reads_the_pages_too(dash: Dashboard) -> None:
-    response = dash.client.get("/failures", headers={"Authorization": "Bearer test-admin-token"})
+    response = dash.client.get("/failures", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
     assert response.status_code == 200
 
 

@@ -88,6 +88,7 @@ class Order(RevelModel):
     printed: bool | None = None
     created_date: str | None = None
     number_of_people: int | None = None
+    pickup_time: str | None = None
 
 
 class OrderItem(RevelModel):

@@ -1,36 +1,36 @@
 """TripleSeat OAuth 2.0 authorization-code onboarding: the authorize URL and the code exchange.
 
-The `state` parameter is signed and expires (15 minutes), so a callback cannot be forged or replayed.
+The `state` parameter is a random nonce kept (hashed) in the database, issued only to a logged-in
+dashboard session (`GET /oauth/start`), valid 15 minutes, and consumed once by the callback, which
+must come back in that same session. So a state cannot be replayed, used from another browser, or
+used by someone not logged in: nobody can bind the connector to another TripleSeat account.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+import sqlalchemy as sa
 
 from tripleseat_revel.config import ConfigError, Settings
+from tripleseat_revel.db import Database
 from tripleseat_revel.integrations.tripleseat.client import TripleSeatClient
+from tripleseat_revel.models import OAuthState
 
 STATE_MAX_AGE = 15 * 60
 CALLBACK_PATH = "/oauth/callback"
+START_PATH = "/oauth/start"
 
 
-def signing_secret(settings: Settings) -> str:
-    """SESSION_SECRET, else one derived from ADMIN_TOKEN (both stay server-side)."""
-    if settings.SESSION_SECRET is not None:
-        return settings.SESSION_SECRET.get_secret_value()
-    if settings.ADMIN_TOKEN is not None:
-        return hashlib.sha256(
-            b"tripleseat-revel/session:" + settings.ADMIN_TOKEN.get_secret_value().encode()
-        ).hexdigest()
-    raise ConfigError("environment/.env: SESSION_SECRET (or ADMIN_TOKEN): required to sign OAuth state")
+class OnboardingError(Exception):
+    pass
 
 
-def _serializer(settings: Settings) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(signing_secret(settings), salt="tripleseat-oauth-state")
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
 
 
 def redirect_uri(settings: Settings, base_url: str | None = None) -> str:
@@ -38,11 +38,20 @@ def redirect_uri(settings: Settings, base_url: str | None = None) -> str:
     return base.rstrip("/") + CALLBACK_PATH
 
 
-def authorize_url(settings: Settings, base_url: str | None = None) -> str:
+def issue_state(db: Database, session_key: str, now: datetime) -> str:
+    """A new single-use state for the dashboard session identified by `session_key`."""
+    nonce = secrets.token_urlsafe(32)
+    with db.session() as session:
+        expired = now - timedelta(days=1)
+        session.execute(sa.delete(OAuthState).where(OAuthState.created_at < expired))
+        session.add(OAuthState(nonce_hash=_digest(nonce), session_hash=_digest(session_key), created_at=now))
+    return nonce
+
+
+def authorize_url(settings: Settings, state: str, base_url: str | None = None) -> str:
     """The URL a TripleSeat admin opens to authorise the connector."""
     if not settings.TRIPLESEAT_CLIENT_ID:
         raise ConfigError("environment/.env: TRIPLESEAT_CLIENT_ID: required for OAuth onboarding")
-    state = _serializer(settings).dumps({"nonce": secrets.token_urlsafe(12)})
     query = {
         "client_id": settings.TRIPLESEAT_CLIENT_ID,
         "redirect_uri": redirect_uri(settings, base_url),
@@ -53,20 +62,38 @@ def authorize_url(settings: Settings, base_url: str | None = None) -> str:
     return f"{settings.TRIPLESEAT_AUTHORIZE_URL}?{urlencode(query)}"
 
 
-class OnboardingError(Exception):
-    pass
+def _why_refused(row: OAuthState | None, session_key: str, now: datetime) -> str | None:
+    if row is None:
+        return "the state parameter is not ours"
+    if row.used_at is not None:
+        return "this authorisation was already used; start again from the dashboard"
+    if not secrets.compare_digest(row.session_hash, _digest(session_key)):
+        return "this authorisation was started in another dashboard session"
+    if row.created_at < now - timedelta(seconds=STATE_MAX_AGE):
+        return "the authorisation link expired; start again from the dashboard"
+    return None
+
+
+def consume_state(db: Database, state: str, session_key: str, now: datetime) -> None:
+    """Use `state` up, or raise OnboardingError saying why it is refused."""
+    with db.session() as session:
+        row = session.get(OAuthState, _digest(state), with_for_update=not db.is_sqlite)
+        reason = _why_refused(row, session_key, now)
+        if reason is not None or row is None:
+            raise OnboardingError(reason)
+        row.used_at = now
 
 
 def complete(
-    settings: Settings, client: TripleSeatClient, code: str, state: str, base_url: str | None = None
+    settings: Settings,
+    db: Database,
+    client: TripleSeatClient,
+    grant: tuple[str, str, str],
+    now: datetime,
+    base_url: str | None = None,
 ) -> None:
-    """Check `state`, exchange `code` for tokens and store them (never logged)."""
-    try:
-        _serializer(settings).loads(state, max_age=STATE_MAX_AGE)
-    except SignatureExpired as exc:
-        raise OnboardingError(
-            "the authorisation link expired; run `tripleseat-revel auth tripleseat` again"
-        ) from exc
-    except BadSignature as exc:
-        raise OnboardingError("the state parameter is not ours") from exc
+    """`grant` = (code, state, session key): consume the state, exchange the code for tokens and
+    store them (never logged)."""
+    code, state, session_key = grant
+    consume_state(db, state, session_key, now)
     client.exchange_code(code, redirect_uri(settings, base_url))

@@ -2,6 +2,8 @@
 
 On PostgreSQL the refresh holds `SELECT ... FOR UPDATE` on the token row, so two replicas never
 spend the same rotating refresh token; on SQLite (one process) a thread lock does the same.
+The tokens are stored encrypted (TOKEN_ENCRYPTION_KEY, kit/crypto.py); a row from before
+encryption is read as it is and encrypted when it is next written (or by `reseal`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sqlalchemy as sa
 
 from tripleseat_revel.db import Database
 from tripleseat_revel.integrations.tripleseat.client import TokenState
+from tripleseat_revel.kit.crypto import TokenCipher
 from tripleseat_revel.logging import register_secrets
 from tripleseat_revel.models import OAuthToken
 
@@ -22,8 +25,11 @@ PROVIDER = "tripleseat"
 
 
 class DatabaseTokenStore:
-    def __init__(self, db: Database, *, initial_refresh_token: str | None = None) -> None:
+    def __init__(
+        self, db: Database, *, initial_refresh_token: str | None = None, cipher: TokenCipher | None = None
+    ) -> None:
         self.db = db
+        self.cipher = cipher or TokenCipher()
         self.initial_refresh_token = initial_refresh_token
         self._lock = threading.Lock()
         self._cache: TokenState | None = None
@@ -32,9 +38,9 @@ class DatabaseTokenStore:
     def _state_from_row(self, row: Any) -> TokenState:
         if row is None or (row.access_token is None and row.refresh_token is None):
             return TokenState(refresh_token=self.initial_refresh_token)
-        register_secrets([row.access_token or "", row.refresh_token or ""])
-        refresh = row.refresh_token or self.initial_refresh_token
-        return TokenState(row.access_token, refresh, row.expires_at)
+        access, refresh = self.cipher.decrypt(row.access_token), self.cipher.decrypt(row.refresh_token)
+        register_secrets([access or "", refresh or ""])
+        return TokenState(access, refresh or self.initial_refresh_token, row.expires_at)
 
     def load(self) -> TokenState:
         if self._cache is not None:
@@ -50,8 +56,8 @@ class DatabaseTokenStore:
                 sa.update(OAuthToken)
                 .where(OAuthToken.provider == PROVIDER)
                 .values(
-                    access_token=state.access_token,
-                    refresh_token=state.refresh_token,
+                    access_token=self.cipher.encrypt(state.access_token),
+                    refresh_token=self.cipher.encrypt(state.refresh_token),
                     expires_at=state.expires_at,
                     version=OAuthToken.version + 1,
                 )
@@ -63,11 +69,24 @@ class DatabaseTokenStore:
             if row is None:
                 row = OAuthToken(provider=PROVIDER)
                 session.add(row)
-            row.access_token = state.access_token
-            row.refresh_token = state.refresh_token
+            row.access_token = self.cipher.encrypt(state.access_token)
+            row.refresh_token = self.cipher.encrypt(state.refresh_token)
             row.expires_at = state.expires_at
             row.version = (row.version or 0) + 1
         self._cache = state
+
+    def reseal(self) -> bool:
+        """Write the stored tokens again if they are not as the cipher writes now (in plain text
+        from before a key was set, or under a key that has since been rotated out of first
+        place). True if the row was rewritten."""
+        with self.db.session() as session:
+            row = session.get(OAuthToken, PROVIDER, with_for_update=not self.db.is_sqlite)
+            if row is None or all(map(self.cipher.is_current, (row.access_token, row.refresh_token))):
+                return False
+            row.access_token = self.cipher.encrypt(self.cipher.decrypt(row.access_token))
+            row.refresh_token = self.cipher.encrypt(self.cipher.decrypt(row.refresh_token))
+        self._cache = None
+        return True
 
     @contextmanager
     def refresh_lock(self) -> Iterator[TokenState]:

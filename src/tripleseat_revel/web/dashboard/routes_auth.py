@@ -64,7 +64,7 @@ def login(
     auth_succeeded(request)
     user = " ".join(name.split())[:NAME_MAX] or "operator"
     response = redirect(request, safe_next(next), ("success", f"Logged in as {user}."))
-    write_session(response, request, rt.settings, new_session(user, token_tag(rt.settings)))
+    write_session(response, request, rt.settings, new_session(user, token_tag(request, rt.settings)))
     log.info("dashboard.login", user=user)
     return response
 
