@@ -11,6 +11,7 @@ import tomllib
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import unquote, urlsplit
 
 from pydantic import (
     AliasChoices,
@@ -275,6 +276,9 @@ class Settings(BaseSettings):
     )
     WEBHOOK_REPLAY_WINDOW_SECONDS: int = Field(default=300, ge=1)
     TRIPLESEAT_RATE_PER_SECOND: float = Field(default=10, gt=0)
+    # Pagination is bounded (a page that adds nothing new also ends it): past this many pages a
+    # search is refused with an error rather than followed for ever.
+    TRIPLESEAT_MAX_PAGES: int = Field(default=200, ge=1)
 
     # Revel
     REVEL_BASE_URL: str | None = None
@@ -283,6 +287,7 @@ class Settings(BaseSettings):
     REVEL_API_SECRET: SecretStr | None = None
     REVEL_RATE_PER_MINUTE: float = Field(default=300, gt=0)
     REVEL_CATALOGUE_TTL_SECONDS: int = Field(default=600, ge=0)
+    REVEL_MAX_PAGES: int = Field(default=500, ge=1)  # of 200 objects each; see TRIPLESEAT_MAX_PAGES
     # A reconcile looks its due events' orders up 50 at a time (`local_id__in`), sparing each sync
     # its own lookup. Revel's docs do not say that filter exists; an answer that is refused or
     # looks unfiltered is discarded (each sync then looks up alone), so this is safe either way.
@@ -318,6 +323,16 @@ class Settings(BaseSettings):
     # after the reconcile tick); a divisor of a minute (tests use a few seconds) runs it that often.
     JANITOR_INTERVAL_SECONDS: int = Field(default=60, ge=1, le=60)
     WORKFLOW_RETENTION_DAYS: int = Field(default=30, ge=1)
+    # Webhook deliveries (bodies up to 1 MiB) are deleted, and audit rows lose their data body
+    # (their message stays), this many days after they were stored; hourly, never a pending one.
+    INBOX_RETENTION_DAYS: int = Field(default=30, ge=1)
+    # Failed admin-token attempts (dashboard login, Bearer), per client address and process: after
+    # AUTH_MAX_FAILURES within the window the client is answered 429 for AUTH_LOCKOUT_SECONDS,
+    # doubled at each further lockout up to AUTH_LOCKOUT_MAX_SECONDS.
+    AUTH_MAX_FAILURES: int = Field(default=5, ge=1)
+    AUTH_FAILURE_WINDOW_SECONDS: int = Field(default=300, ge=1)
+    AUTH_LOCKOUT_SECONDS: int = Field(default=60, ge=1)
+    AUTH_LOCKOUT_MAX_SECONDS: int = Field(default=3600, ge=1)
 
     # Switches (initial values; changed at run time from the dashboard/API and persisted)
     DRY_RUN: bool = False
@@ -430,24 +445,23 @@ class Settings(BaseSettings):
         return self.DATABASE_URL.startswith("sqlite")
 
     def secret_values(self) -> list[str]:
-        """Every configured secret, for the log scrubber."""
-        secrets = [
-            self.TRIPLESEAT_CLIENT_SECRET,
-            self.TRIPLESEAT_REFRESH_TOKEN,
-            self.TRIPLESEAT_WEBHOOK_SIGNING_KEY,
-            self.TRIPLESEAT_WEBHOOK_SIGNING_KEY_PREVIOUS,
-            self.REVEL_API_SECRET,
-            self.ADMIN_TOKEN,
-            self.SESSION_SECRET,
-            self.TOKEN_ENCRYPTION_KEY,
-            self.SENDGRID_API_KEY,
-            self.SMTP_URL,
-            self.REVEL_API_KEY,
+        """Every configured secret, for the scrubber of logs and stored error text: each SecretStr
+        setting (a new one is included by its type), each key of a TOKEN_ENCRYPTION_KEY rotation
+        alone, the Revel `key:secret` pair as it is sent, and the passwords inside DATABASE_URL and
+        SMTP_URL (as written and decoded)."""
+        values = [
+            value.get_secret_value()
+            for name in type(self).model_fields
+            if isinstance(value := getattr(self, name), SecretStr)
         ]
-        values = [s.get_secret_value() for s in secrets if s is not None]
-        if self.TOKEN_ENCRYPTION_KEY is not None:  # each key of a rotation alone too
+        if self.TOKEN_ENCRYPTION_KEY is not None:
             values += self.TOKEN_ENCRYPTION_KEY.get_secret_value().split(",")
-        return [v.strip() for v in values if len(v.strip()) >= 4]
+        key, secret = self.REVEL_API_KEY, self.REVEL_API_SECRET
+        if key is not None and secret is not None:
+            values.append(f"{key.get_secret_value()}:{secret.get_secret_value()}")
+        smtp = self.SMTP_URL.get_secret_value() if self.SMTP_URL is not None else None
+        values += _url_passwords(self.DATABASE_URL) + _url_passwords(smtp)
+        return [v for v in dict.fromkeys(v.strip() for v in values) if len(v) >= 4]
 
     @cached_property
     def locations(self) -> LocationsConfig:
@@ -488,6 +502,17 @@ class Settings(BaseSettings):
             return LocationsConfig.model_validate(raw)
         except ValidationError as exc:
             raise ConfigError(_format_validation_error("environment", exc)) from exc
+
+
+def _url_passwords(url: str | None) -> list[str]:
+    """The password of `scheme://user:password@host/...`, as written and percent-decoded."""
+    if not url:
+        return []
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        return []
+    return [password, unquote(password)] if password else []
 
 
 def load_settings(**overrides: Any) -> Settings:

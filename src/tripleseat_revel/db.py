@@ -47,13 +47,19 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
 
 
 def create_db_engine(url: str, *, pool_size: int = 10) -> sa.Engine:
+    """The engine (DBOS shares it). `hide_parameters`: a database error's text never carries the
+    statement's values (OAuth tokens being saved, a webhook body), so it is safe to log or store."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = sa.create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+        )
         event.listen(engine, "connect", _sqlite_on_connect)
         return engine
-    return sa.create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return sa.create_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 class Database:

@@ -1,12 +1,19 @@
 """structlog set-up, done once: console in development, JSON when LOG_FORMAT=json.
 
 A correlation id travels in a contextvar from the webhook (or CLI/API call) through the sync
-workflow to every vendor call. A scrubber removes configured secret values and secret-looking
-keys from every event, so no token or key reaches a log line.
+workflow to every vendor call.
+
+One pipeline for every log line: structlog's own events and every stdlib logger (SQLAlchemy, DBOS,
+httpx, uvicorn's "Exception in ASGI application" included) render through the same renderer, and
+the scrubber runs on the FINAL rendered text, tracebacks included: a known secret (configured
+values, OAuth tokens as they are fetched) never reaches a log line. Secret-looking keys are
+redacted before rendering too. `scrub_text` is the same scrubber for error text that is stored,
+shown on a page or emailed.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import uuid
@@ -23,10 +30,7 @@ _configured = False
 
 def _scrub_value(value: Any) -> Any:
     if isinstance(value, str):
-        for secret in _secret_values:
-            if secret in value:
-                value = value.replace(secret, "[redacted]")
-        return value
+        return scrub_text(value)
     if isinstance(value, Mapping):
         return {k: ("[redacted]" if _is_secret_key(k) else _scrub_value(v)) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -56,13 +60,52 @@ def scrub_secrets(
 def register_secrets(values: list[str]) -> None:
     """Add values (tokens fetched at run time, configured keys) that must never be logged."""
     for value in values:
-        if value and len(value) >= 4 and value not in _secret_values:
-            _secret_values.append(value)
+        if not value or len(value) < 4:
+            continue
+        # As written, and as it reads inside a JSON log line (quotes, backslashes escaped).
+        for form in {value, json.dumps(value)[1:-1]}:
+            if form not in _secret_values:
+                _secret_values.append(form)
     _secret_values.sort(key=len, reverse=True)
 
 
+def scrub_text(text: str) -> str:
+    """`text` with every known secret replaced by [redacted] (for logs, stored or shown errors)."""
+    for secret in _secret_values:
+        if secret in text:
+            text = text.replace(secret, "[redacted]")
+    return text
+
+
+def scrub_data(value: Any) -> Any:
+    """`value` (JSON-like: dicts, lists, strings) with every known secret in its strings redacted."""
+    if isinstance(value, str):
+        return scrub_text(value)
+    if isinstance(value, Mapping):
+        return {k: scrub_data(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub_data(v) for v in value]
+    return value
+
+
+def safe_error(exc: BaseException) -> str:
+    """An exception's text, fit to store, show or email: no known secret in it."""
+    return scrub_text(str(exc))
+
+
+class _Scrubbed:
+    """The last step of every log line: render, then scrub the rendered text."""
+
+    def __init__(self, renderer: Any) -> None:
+        self.renderer = renderer
+
+    def __call__(self, logger: Any, method: str, event_dict: MutableMapping[str, Any]) -> str:
+        return scrub_text(str(self.renderer(logger, method, event_dict)))
+
+
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Writes to whatever sys.stderr is now (test runners and daemons replace it)."""
+    """Writes to whatever sys.stderr is now (test runners and daemons replace it); what it writes
+    is scrubbed as written (a formatter appending a traceback cannot slip one past)."""
 
     @property
     def stream(self) -> Any:
@@ -71,6 +114,23 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
     @stream.setter
     def stream(self, _value: Any) -> None:
         pass
+
+    def format(self, record: logging.LogRecord) -> str:
+        return scrub_text(super().format(record))
+
+
+UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")
+
+
+def adopt_uvicorn_logs() -> None:
+    """uvicorn's loggers write through the root handler (this pipeline), not handlers of their own.
+
+    Call after building a `uvicorn.Config` (with `log_config=None`): a Config built with uvicorn's
+    default config installs its own plain, unscrubbed handlers."""
+    for name in UVICORN_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.handlers = []
+        logger.propagate = True
 
 
 def _stderr_logger(*_args: Any) -> structlog.PrintLogger:
@@ -87,21 +147,30 @@ def configure_logging(*, fmt: str = "console", level: str = "INFO", secrets: lis
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         scrub_secrets,
     ]
+    json_lines = fmt == "json"
     renderer: Any = (
         structlog.processors.JSONRenderer()
-        if fmt == "json"
+        if json_lines
         else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
     )
+    # JSON needs the traceback as text; the console renderer formats exc_info itself.
+    exc = [structlog.processors.format_exc_info] if json_lines else []
     structlog.configure(
-        processors=[*shared, structlog.processors.format_exc_info, renderer],
+        processors=[*shared, structlog.processors.format_exc_info, _Scrubbed(renderer)],
         wrapper_class=structlog.make_filtering_bound_logger(getattr(logging, level)),
         logger_factory=_stderr_logger,
         cache_logger_on_first_use=False,
     )
+    _configure_stdlib(shared, [*exc, _Scrubbed(renderer)])
+    _configured = True
+
+
+def _configure_stdlib(shared: list[Any], render: list[Any]) -> None:
+    """Every stdlib logger (libraries, uvicorn) through one root handler and the same renderer."""
     handler = _StderrHandler()
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
-            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *render],
             foreign_pre_chain=shared,
         )
     )
@@ -110,7 +179,7 @@ def configure_logging(*, fmt: str = "console", level: str = "INFO", secrets: lis
     root.setLevel(logging.WARNING)
     for noisy in ("httpx", "httpcore", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    _configured = True
+    adopt_uvicorn_logs()
 
 
 def new_correlation_id() -> str:

@@ -42,6 +42,12 @@ RATE_LIMIT_WAITS = Counter(
     "tsr_rate_limit_waits_total", "Vendor calls that had to wait for a rate-limit slot", ["vendor"]
 )
 EMAILS = Counter("tsr_emails_total", "Notification emails, by kind and result", ["kind", "result"])
+AUTH_FAILURES = Counter(
+    "tsr_auth_failures_total", "Wrong admin tokens presented, by door (login, bearer)", ["via"]
+)
+AUTH_THROTTLED = Counter(
+    "tsr_auth_throttled_total", "Attempts refused (429) for too many recent failures", ["via"]
+)
 
 
 def observe_vendor_call(vendor: str, endpoint: str, status: str, seconds: float) -> None:

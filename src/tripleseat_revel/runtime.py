@@ -20,6 +20,7 @@ from tripleseat_revel.integrations.tripleseat.client import OAuthClient, TripleS
 from tripleseat_revel.integrations.tripleseat.tokens import DatabaseTokenStore
 from tripleseat_revel.kit.http import RetryPolicy
 from tripleseat_revel.kit.ratelimit import SharedRateLimiter
+from tripleseat_revel.logging import register_secrets
 from tripleseat_revel.notify.service import Notifier, transport_from_settings
 from tripleseat_revel.sync.catalogue import CatalogueCache
 from tripleseat_revel.sync.context import Runtime, utc_now
@@ -53,6 +54,7 @@ def _tripleseat(
         retry=RetryPolicy(base_delay=settings.RETRY_BASE_SECONDS / 2),
         observer=metrics.observe_call,
         clock=clock,
+        max_pages=settings.TRIPLESEAT_MAX_PAGES,
     )
 
 
@@ -67,6 +69,7 @@ def _revel(settings: Settings, db: Database, transport: httpx.BaseTransport | No
         limiter=metrics.MeteredLimiter(limiter, "revel"),
         retry=RetryPolicy(base_delay=settings.RETRY_BASE_SECONDS / 2),
         observer=metrics.observe_call,
+        max_pages=settings.REVEL_MAX_PAGES,
     )
 
 
@@ -94,6 +97,7 @@ def build_runtime(
 ) -> Runtime:
     """Wire everything from `settings` (raises ConfigError on a bad locations file)."""
     config = settings.locations
+    register_secrets(settings.secret_values())  # scrubbed from logs and from stored error text
     db = db or Database(settings.DATABASE_URL)
     revel = _revel(settings, db, revel_transport)
     notifier = Notifier(

@@ -283,7 +283,9 @@ def test_secret_values_never_rendered(
 
 def test_secret_values_listed_for_the_log_scrubber(monkeypatch: pytest.MonkeyPatch) -> None:
     s = settings(monkeypatch, **SECRETS, REVEL_API_KEY="revel-api-key-10")
-    assert sorted(s.secret_values()) == sorted([*SECRETS.values(), "revel-api-key-10"])
+    # Also the pair as sent to Revel, and the password inside SMTP_URL on its own.
+    extra = ["revel-api-key-10", "revel-api-key-10:revel-api-secret-5", "smtp-password-9"]
+    assert sorted(s.secret_values()) == sorted([*SECRETS.values(), *extra])
 
 
 # ---- the replaced system's Revel ids (documented defaults of the single-location variables) -------

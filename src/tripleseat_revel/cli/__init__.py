@@ -42,6 +42,7 @@ def serve(
     """Web app, worker and scheduler in one process (the default deployment)."""
     import uvicorn
 
+    from tripleseat_revel.logging import adopt_uvicorn_logs
     from tripleseat_revel.runtime import start_engine, stop_engine
     from tripleseat_revel.web.app import create_app
     from tripleseat_revel.web.serving import uvicorn_options
@@ -52,13 +53,16 @@ def serve(
     engine = start_engine(rt, role="serve")
     console.print(f"tripleseat-revel serving on http://{host}:{port or loaded.PORT}/ (dashboard at /)")
     try:
-        uvicorn.run(
+        config = uvicorn.Config(
             create_app(rt, engine),
             host=host,
             port=port or loaded.PORT,
             log_level="warning",
+            log_config=None,  # uvicorn logs through the connector's pipeline (JSON, scrubbed)
             **uvicorn_options(loaded),
         )
+        adopt_uvicorn_logs()
+        uvicorn.Server(config).run()
     finally:
         stop_engine(engine)
 

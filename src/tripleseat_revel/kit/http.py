@@ -114,9 +114,13 @@ def with_retries(
             attempt += 1
 
 
-def body_excerpt(response: httpx.Response, limit: int = 300) -> str:
+def body_excerpt(
+    response: httpx.Response, limit: int = 300, *, redact: Callable[[str], str] | None = None
+) -> str:
+    """The start of an error answer, for the error's text. A vendor may echo the credentials it
+    was sent: `redact` removes them (before cutting, so no half of one is left)."""
     try:
         text = response.text
     except (UnicodeDecodeError, httpx.ResponseNotRead):
         return "<unreadable body>"
-    return text[:limit]
+    return (redact(text[: limit * 4]) if redact else text)[:limit]

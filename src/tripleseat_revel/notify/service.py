@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from email import message_from_string, policy
 from email.message import EmailMessage
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from tripleseat_revel.config import Settings
 from tripleseat_revel.db import Database
-from tripleseat_revel.logging import get_logger
+from tripleseat_revel.logging import get_logger, safe_error, scrub_text
 from tripleseat_revel.metrics import EMAILS
 from tripleseat_revel.models import EmailLog
 from tripleseat_revel.notify.transports import (
@@ -80,6 +80,11 @@ def _plain(email: Email) -> Email:
     return Email(email.kind, email.event_id, f"{label}: {about}", _encodable(email.text), html, email.dedup)
 
 
+def _scrubbed(email: Email) -> Email:
+    html = scrub_text(email.html) if email.html else None
+    return replace(email, subject=scrub_text(email.subject), text=scrub_text(email.text), html=html)
+
+
 def transport_from_settings(settings: Settings) -> Transport:
     if settings.SENDGRID_API_KEY is not None:
         return SendGridTransport(settings.SENDGRID_API_KEY.get_secret_value())
@@ -121,7 +126,9 @@ class Notifier:
 
     def _composed(self, email: Email) -> tuple[str, str]:
         """(subject, MIME text) of the email to store. One the email library refuses (text it
-        cannot encode, say) goes out plain rather than not at all: an alert is never lost."""
+        cannot encode, say) goes out plain rather than not at all: an alert is never lost.
+        No known secret goes out in an email (error text quoted in it is scrubbed)."""
+        email = _scrubbed(email)
         try:
             return header_text(email.subject), self.message(email).as_string()
         except Exception as exc:
@@ -218,7 +225,7 @@ class Notifier:
             session.execute(
                 sa.update(EmailLog)
                 .where(EmailLog.key == row.key)
-                .values(error=f"{type(exc).__name__}: {exc}"[:500], next_attempt_at=retry)
+                .values(error=f"{type(exc).__name__}: {safe_error(exc)}"[:500], next_attempt_at=retry)
             )
 
     def drain(self, limit: int = DRAIN_BATCH, *, now: datetime | None = None) -> int:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from tripleseat_revel.integrations.tripleseat.schemas import Event
+from tripleseat_revel.logging import scrub_data, scrub_text
 from tripleseat_revel.models import AuditEntry, EventRecord, RevelOp, SyncPending
 from tripleseat_revel.sync.decide import LedgerView
 from tripleseat_revel.sync.outcomes import EventState, Outcome
@@ -119,17 +120,19 @@ def record_outcome(
         return record
     record.outcome = outcome.value
     record.state = outcome.state.value
-    record.reason = reason
+    # What is stored is shown on the dashboard and emailed: error text from a vendor or a
+    # library may carry a key or token, so it is scrubbed here, where every outcome is stored.
+    record.reason = scrub_text(reason)
     record.correlation_id = correlation_id
     record.last_synced_at = now_utc()
     record.attempts = (record.attempts or 0) + 1
-    record.last_error = error
+    record.last_error = scrub_text(error) if error is not None else None
     if plan is not None:
         record.plan = plan
         record.plan_fingerprint = plan.get("fingerprint")
     record.unmapped = unmapped if outcome is Outcome.FAILED_UNMAPPED or unmapped else None
     if drift is not None or outcome not in (Outcome.DRIFT, Outcome.FAILED_MONEY_MISMATCH):
-        record.drift = drift  # a drift or mismatch that stands keeps what differs
+        record.drift = scrub_data(drift)  # a drift or mismatch that stands keeps what differs
     if outcome is not Outcome.RESOLVED:
         record.resolved_by = record.resolved_at = record.resolution = None
     if ts_updated_at is not None:
@@ -211,10 +214,10 @@ def audit(
         AuditEntry(
             event_id=event_id,
             kind=kind,
-            message=message,
+            message=scrub_text(message),
             correlation_id=correlation_id,
             workflow_id=workflow_id,
-            data=data,
+            data=scrub_data(data),
             at=now_utc(),
         )
     )

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from tripleseat_revel.integrations.tripleseat.webhooks import MAX_ID
 from tripleseat_revel.kit.http import VendorError
+from tripleseat_revel.logging import safe_error
 from tripleseat_revel.models import SyncRun
 from tripleseat_revel.sync import ledger
 from tripleseat_revel.sync.context import Ask, Runtime
@@ -293,7 +294,7 @@ def _save_mapping(rt: Runtime, body: MappingBody, who: str) -> dict[str, Any]:
         problem = mapping_problem(rt, body.revel_product, body.establishment)
     except VendorError as exc:
         raise AppError(
-            f"Revel could not be reached to check product {body.revel_product}: {exc}", 503
+            f"Revel could not be reached to check product {body.revel_product}: {safe_error(exc)}", 503
         ) from exc
     if problem is not None:
         raise AppError(problem, 404)

@@ -10,6 +10,7 @@ from tripleseat_revel.web import api, dashboard, health, oauth, problems, webhoo
 from tripleseat_revel.web.dashboard.session import session_secret
 from tripleseat_revel.web.errors import install_error_handler
 from tripleseat_revel.web.https import install_hsts
+from tripleseat_revel.web.throttle import install_throttle
 from tripleseat_revel.worker.engine import Engine
 
 
@@ -26,6 +27,7 @@ def create_app(rt: Runtime, engine: Engine | None = None) -> FastAPI:
     register_secrets([app.state.session_secret])  # a generated one is not among the settings
     app.state.engine = engine
     install_error_handler(app)
+    install_throttle(app, rt.settings)
     install_hsts(app, rt.settings)
     app.include_router(health.router)
     app.include_router(webhooks.router)

@@ -19,7 +19,7 @@ from tripleseat_revel.integrations.tripleseat.onboarding import (
     issue_state,
 )
 from tripleseat_revel.kit.http import VendorError
-from tripleseat_revel.logging import get_logger
+from tripleseat_revel.logging import get_logger, safe_error
 from tripleseat_revel.web.dashboard.auth import UserDep
 from tripleseat_revel.web.dashboard.session import Session, read_session
 
@@ -78,7 +78,7 @@ async def oauth_callback(request: Request, code: str = "", state: str = "", erro
         await run_in_threadpool(complete, rt.settings, rt.db, rt.tripleseat, grant, rt.clock(), base)
     except (OnboardingError, VendorError) as exc:
         log.warning("oauth.callback.failed", error=type(exc).__name__, user=session.user)
-        return _page("The connection failed", str(exc), 400)
+        return _page("The connection failed", safe_error(exc), 400)
     log.info("oauth.callback.connected", user=session.user)
     return _page(
         "TripleSeat is connected", "The tokens are stored; the connector will use and rotate them.", 200

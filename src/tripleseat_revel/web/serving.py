@@ -11,6 +11,7 @@ from typing import Any
 import uvicorn
 
 from tripleseat_revel.config import Settings
+from tripleseat_revel.logging import adopt_uvicorn_logs
 
 
 def uvicorn_options(settings: Settings) -> dict[str, Any]:
@@ -45,12 +46,14 @@ def serve_in_thread(
     config = uvicorn.Config(
         app,
         log_level="warning",
+        log_config=None,  # uvicorn's records go through the connector's (scrubbed) log pipeline
         access_log=False,
         lifespan="off",
         backlog=1024,
         timeout_graceful_shutdown=2,
         **options,
     )
+    adopt_uvicorn_logs()
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="web-server", daemon=True)
     thread.start()

@@ -1,6 +1,7 @@
 """The janitor: once a minute (deduplicated across replicas), recover dead replicas' work, send the
 emails whose first send failed (the outbox), and prune finished DBOS workflow records past
-WORKFLOW_RETENTION_DAYS (the audit trail is kept: it is ours)."""
+WORKFLOW_RETENTION_DAYS (the audit trail is kept: it is ours). And the hourly retention job:
+webhook deliveries and audit bodies past INBOX_RETENTION_DAYS (inbox/retention.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from dbos import DBOS
 
+from tripleseat_revel.inbox.retention import prune_old_records
 from tripleseat_revel.logging import get_logger
 from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.worker.dbos_private import recover_pending
@@ -64,3 +66,26 @@ def register_janitor(rt: Runtime, executor_id: str) -> Callable[[datetime, Any],
             DBOS.delete_workflows(old)
 
     return replica_janitor
+
+
+def register_retention(rt: Runtime) -> Callable[[datetime, Any], None]:
+    """The retention workflow: deliveries whose sync is still queued or running are kept."""
+
+    @DBOS.step(name="retention.active")
+    def active_step() -> list[str]:
+        active = DBOS.list_workflows(status=["ENQUEUED", "PENDING"], load_input=False, load_output=False)
+        return [w.workflow_id for w in active]
+
+    @DBOS.step(name="retention.prune")
+    def prune_step(cutoff: str, active: list[str]) -> dict[str, int]:
+        pruned = prune_old_records(rt.db, datetime.fromisoformat(cutoff), active_workflows=set(active))
+        if pruned.deliveries or pruned.audit_bodies:
+            log.info("retention.pruned", deliveries=pruned.deliveries, audit_bodies=pruned.audit_bodies)
+        return {"deliveries": pruned.deliveries, "audit_bodies": pruned.audit_bodies}
+
+    @DBOS.workflow(name="retention")
+    def retention(scheduled_time: datetime, context: Any) -> None:
+        cutoff = scheduled_time - timedelta(days=rt.settings.INBOX_RETENTION_DAYS)
+        prune_step(cutoff.isoformat(), active_step())
+
+    return retention

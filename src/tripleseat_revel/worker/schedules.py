@@ -1,4 +1,5 @@
-"""When the periodic work runs: the reconcile tick, the day-of sweep per time zone, the janitor."""
+"""When the periodic work runs: the reconcile tick, the day-of sweep per time zone, the janitor,
+the retention job."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dbos import ScheduleInput
 from tripleseat_revel.sync.context import Runtime
 
 JANITOR_CRON = "30 * * * * *"  # once a minute, half a minute after the reconcile tick
+RETENTION_CRON = "0 45 * * * *"  # hourly, at a quarter to
 
 
 def scheduled_params(rt: Runtime, scheduled_time: datetime, context: dict[str, Any]) -> dict[str, Any] | None:
@@ -71,3 +73,8 @@ def janitor_schedule(rt: Runtime, workflow: Callable[[datetime, Any], Any]) -> S
     interval = rt.settings.JANITOR_INTERVAL_SECONDS
     cron = JANITOR_CRON if interval >= 60 else f"*/{interval} * * * * *"
     return {"schedule_name": "replica-janitor", "workflow_fn": workflow, "schedule": cron}
+
+
+def retention_schedule(workflow: Callable[[datetime, Any], Any]) -> ScheduleInput:
+    """Hourly (RETENTION_CRON): prune webhook deliveries and audit bodies past INBOX_RETENTION_DAYS."""
+    return {"schedule_name": "retention", "workflow_fn": workflow, "schedule": RETENTION_CRON}

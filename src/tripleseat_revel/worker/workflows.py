@@ -35,7 +35,12 @@ from tripleseat_revel.sync.revel_writer import OrderRef
 from tripleseat_revel.worker import bulk, janitor
 from tripleseat_revel.worker.dbos_private import DBOSException, MaxStepRetriesExceeded
 from tripleseat_revel.worker.reconcile import ReconcileSteps, register_reconcile_steps, run_reconcile
-from tripleseat_revel.worker.schedules import janitor_schedule, reconcile_schedules, scheduled_params
+from tripleseat_revel.worker.schedules import (
+    janitor_schedule,
+    reconcile_schedules,
+    retention_schedule,
+    scheduled_params,
+)
 from tripleseat_revel.worker.steps import RunContext, SyncSteps, register_sync_steps
 
 log = get_logger(__name__)
@@ -192,9 +197,14 @@ def register_workflows(rt: Runtime, *, executor_id: str) -> Workflows:
     reconcile, scheduled_reconcile = _register_reconcile(rt, reconcile_steps)
     bulk_sync = bulk.register_bulk(rt, reconcile_steps)
     replica_janitor = janitor.register_janitor(rt, executor_id)
+    retention = janitor.register_retention(rt)
     return Workflows(
         sync_event=sync_event,
         reconcile=reconcile,
         bulk_sync=bulk_sync,
-        schedules=[*reconcile_schedules(rt, scheduled_reconcile), janitor_schedule(rt, replica_janitor)],
+        schedules=[
+            *reconcile_schedules(rt, scheduled_reconcile),
+            janitor_schedule(rt, replica_janitor),
+            retention_schedule(retention),
+        ],
     )

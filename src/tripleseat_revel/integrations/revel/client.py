@@ -44,6 +44,13 @@ from tripleseat_revel.kit.ratelimit import RateLimiter, Unlimited
 
 M = TypeVar("M", bound=BaseModel)
 LIST_LIMIT = 200
+MAX_PAGES = 500  # of LIST_LIMIT objects each
+
+
+def _identity(obj: dict[str, Any]) -> str:
+    """What makes a listed object itself: its id (or resource URI), else its whole content."""
+    ident = obj.get("id", obj.get("resource_uri"))
+    return f"id:{ident}" if ident is not None else repr(sorted(obj.items()))
 
 
 class RevelClient:
@@ -60,8 +67,10 @@ class RevelClient:
         limiter: RateLimiter | None = None,
         retry: RetryPolicy | None = None,
         observer: CallObserver | None = None,
+        max_pages: int = MAX_PAGES,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.max_pages = max_pages
         self.limiter = limiter or Unlimited()
         self.retry = retry or RetryPolicy()
         self.observer = observer
@@ -133,15 +142,18 @@ class RevelClient:
     def list_all(self, path: str, params: dict[str, Any], endpoint: str) -> Iterator[dict[str, Any]]:
         """Every object of a list, following meta.next until it is null."""
         query: Any = {"limit": LIST_LIMIT, **params}
-        seen_pages = 0
-        while True:
+        seen: set[str] = set()
+        for _ in range(self.max_pages):
             page = self._model(Page, self._request("GET", path, endpoint, params=query), endpoint)
-            yield from page.objects
-            seen_pages += 1
-            if not page.meta.next or not page.objects or seen_pages > 10_000:
+            fresh = [obj for obj in page.objects if _identity(obj) not in seen]
+            seen.update(_identity(obj) for obj in fresh)
+            yield from fresh
+            # meta.next is not trusted: a page that adds nothing new ends the list.
+            if not page.meta.next or not fresh:
                 return
             parts = urlsplit(page.meta.next)
             path, query = parts.path, parse_qsl(parts.query, keep_blank_values=True)
+        raise RevelResponseError(f"{endpoint}: more than {self.max_pages} pages (REVEL_MAX_PAGES)")
 
     def _list(self, model: type[M], path: str, params: dict[str, Any]) -> list[M]:
         return [self._model(model, obj, path) for obj in self.list_all(path, params, path)]

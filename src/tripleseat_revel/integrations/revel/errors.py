@@ -15,6 +15,7 @@ from __future__ import annotations
 import httpx
 
 from tripleseat_revel.kit.http import VendorError, body_excerpt, parse_retry_after
+from tripleseat_revel.logging import scrub_text
 
 
 class RevelError(VendorError):
@@ -54,7 +55,7 @@ WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
 def error_from_response(response: httpx.Response, what: str, method: str) -> RevelError:
     status = response.status_code
-    body = body_excerpt(response)
+    body = body_excerpt(response, redact=scrub_text)  # a vendor may echo the key it was sent
     if status in (401, 403):
         return RevelAuthError(
             f"{what}: Revel refused the API key ({status}); check REVEL_API_KEY/SECRET and scope",

@@ -45,6 +45,7 @@ from tripleseat_revel.logging import get_logger, register_secrets
 
 log = get_logger(__name__)
 PAGE_SIZE = 50
+MAX_PAGES = 200  # of PAGE_SIZE events each: far more than a reconcile window ever holds
 
 
 @dataclass(frozen=True)
@@ -111,9 +112,11 @@ class TripleSeatClient:
         retry: RetryPolicy | None = None,
         observer: CallObserver | None = None,
         clock: Any = None,
+        max_pages: int = MAX_PAGES,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.auth = auth
+        self.max_pages = max_pages
         self.tokens: TokenStore = token_store or MemoryTokenStore(auth.refresh_token)
         self.limiter = limiter or Unlimited()
         self.retry = retry or RetryPolicy()
@@ -276,18 +279,25 @@ class TripleSeatClient:
             params["location_ids"] = ",".join(str(i) for i in location_ids)
         if show_financial:
             params["show_financial"] = "true"
+        yield from self._pages(params)
+
+    def _pages(self, params: dict[str, Any]) -> Iterator[Event]:
+        """Page through the search: `total_pages` is not trusted. A page that adds no new (id,
+        updated_at) ends it (a repeating answer would loop forever), and past `max_pages` it is refused."""
         seen: set[tuple[int, str | None]] = set()
         page, total = 1, 1
         while page <= total:
+            if page > self.max_pages:
+                raise TripleSeatResponseError(
+                    f"/v1/events/search.json: more than {self.max_pages} pages (TRIPLESEAT_MAX_PAGES)"
+                )
             result = self.search_page(params, page)
             total = result.total_pages
-            if not result.results:
+            fresh = [e for e in result.results if (e.id, e.updated_at) not in seen]
+            if not fresh:
                 break
-            for event in result.results:
-                key = (event.id, event.updated_at)
-                if key not in seen:
-                    seen.add(key)
-                    yield event
+            seen.update((e.id, e.updated_at) for e in fresh)
+            yield from fresh
             page += 1
 
     def list_locations(self) -> list[LocationInfo]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import httpx
 
 from tripleseat_revel.kit.http import VendorError, body_excerpt, parse_retry_after
+from tripleseat_revel.logging import scrub_text
 
 
 class TripleSeatError(VendorError):
@@ -55,7 +56,7 @@ def is_html(response: httpx.Response) -> bool:
 
 def error_from_response(response: httpx.Response, what: str) -> TripleSeatError:
     status = response.status_code
-    body = body_excerpt(response)
+    body = body_excerpt(response, redact=scrub_text)  # a vendor may echo the key it was sent
     if status in (401, 403) or (status < 400 and is_html(response)):
         return TripleSeatAuthError(
             f"{what}: TripleSeat refused the credentials ({status})", status=status, body=body

@@ -96,6 +96,9 @@ def _decode_plain(text: str) -> tuple[Scheme, bytes] | None:
     return ("base64", raw) if len(raw) == 32 else None
 
 
+MAX_TIMESTAMP = 10**12
+
+
 def _parse_timestamped(text: str) -> tuple[int, list[str]] | None:
     timestamp: int | None = None
     candidates: list[str] = []
@@ -146,7 +149,8 @@ def _verify_timestamped(
     if parsed is None:
         return Verification(False, scheme="timestamped", reason="malformed signature")
     timestamp, candidates = parsed
-    if abs(now - timestamp) > tolerance:
+    # A timestamp past year 33658 is outside any window; compared as a float it would overflow.
+    if timestamp > MAX_TIMESTAMP or abs(now - timestamp) > tolerance:
         return Verification(False, scheme="timestamped", reason="timestamp outside replay window")
     signed = f"{timestamp}.".encode() + body
     for index, key in keys:

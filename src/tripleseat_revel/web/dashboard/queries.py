@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from tripleseat_revel.integrations.tripleseat.webhooks import MAX_ID
 from tripleseat_revel.models import AuditEntry, EventRecord, ProductMappingRow, Switch
 from tripleseat_revel.sync import ledger
 from tripleseat_revel.sync.context import Runtime
@@ -19,6 +20,7 @@ from tripleseat_revel.sync.switches import read_switches
 ATTENTION_STATES = ("failed", "drift", "missed")
 ATTENTION_DAYS = 30
 UNKNOWN_LOCATION = "No configured location"
+MAX_ID_DIGITS = len(str(MAX_ID))
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,11 @@ def _where(query: sa.Select[Any], f: EventFilter) -> sa.Select[Any]:
     if f.state:
         query = query.where(EventRecord.state == f.state)
     text = (f.text or "").strip()
-    if text.isdigit():
-        query = query.where(EventRecord.event_id == int(text))
+    if text.isascii() and text.isdigit():
+        # A number past any event id matches none (as a bound parameter it would overflow).
+        digits = text.lstrip("0")
+        wanted = int(text) if len(digits) <= MAX_ID_DIGITS and int(text) <= MAX_ID else -1
+        query = query.where(EventRecord.event_id == wanted)
     elif text:
         query = query.where(EventRecord.name.ilike(f"%{text}%"))
     return query

@@ -12,7 +12,7 @@ from typing import Any
 from tripleseat_revel.integrations.revel.schemas import Order, OrderItem, Payment
 from tripleseat_revel.kit.http import VendorError
 from tripleseat_revel.kit.money import TOTALS
-from tripleseat_revel.logging import get_logger
+from tripleseat_revel.logging import get_logger, safe_error
 from tripleseat_revel.sync.context import Runtime
 
 log = get_logger(__name__)
@@ -117,4 +117,4 @@ def live_order(rt: Runtime, order_id: int, plan: dict[str, Any] | None) -> LiveO
         return Unavailable(f"Revel did not answer within {FETCH_SECONDS:.0f} seconds.")
     except VendorError as exc:
         log.warning("dashboard.revel_unavailable", order_id=order_id, error=type(exc).__name__)
-        return Unavailable(f"Revel could not be reached or refused the request ({exc}).")
+        return Unavailable(f"Revel could not be reached or refused the request ({safe_error(exc)}).")

@@ -18,6 +18,7 @@ from tripleseat_revel.web.dashboard.session import (
 )
 from tripleseat_revel.web.dashboard.views import redirect, render_anonymous, runtime_of
 from tripleseat_revel.web.deps import token_matches
+from tripleseat_revel.web.throttle import auth_failed, auth_succeeded, throttled
 
 log = get_logger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -50,11 +51,17 @@ def login(
     rt = runtime_of(request)
     session = read_session(request, rt.settings)
     request.state.dashboard_session = session
+    wait = throttled(request, "login")
+    if wait is not None:
+        page = _login_page(request, next, f"Too many failed attempts; try again in {wait} seconds.", 429)
+        page.headers["Retry-After"] = str(wait)
+        return page
     if not csrf_matches(session, csrf_token):
         return _login_page(request, next, "The form expired; please try again.", 403)
     if not token_matches(rt, token.strip()):
-        log.warning("dashboard.login.failed")
+        auth_failed(request, "login")
         return _login_page(request, next, "That is not the admin token.", 401)
+    auth_succeeded(request)
     user = " ".join(name.split())[:NAME_MAX] or "operator"
     response = redirect(request, safe_next(next), ("success", f"Logged in as {user}."))
     write_session(response, request, rt.settings, new_session(user, token_tag(request, rt.settings)))

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from tripleseat_revel.integrations.tripleseat.webhooks import MAX_ID
 from tripleseat_revel.kit.http import VendorError
+from tripleseat_revel.logging import safe_error
 from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.sync.prepare import AnyPrepared, Problem
 from tripleseat_revel.sync.preview import preview_event
@@ -116,7 +117,7 @@ def event_preview(request: Request, who: UserDep, event_id: int = EventId) -> Re
     try:
         shown: PreviewView | Unavailable = PreviewView.of(preview_event(rt, event_id))
     except VendorError as exc:
-        shown = Unavailable(f"The preview needs TripleSeat and Revel; one of them failed: {exc}")
+        shown = Unavailable(f"The preview needs TripleSeat and Revel; one of them failed: {safe_error(exc)}")
     return render(request, "dashboard/preview.html", {"event_id": event_id, "prepared": shown})
 
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Query, Request
 from starlette.responses import Response
 
 from tripleseat_revel.kit.http import VendorError
+from tripleseat_revel.logging import safe_error
 from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.sync.mappings import blocked_by, mapping_problem, save_mapping, upcoming_unmapped
 from tripleseat_revel.sync.matching import CatalogueProduct
@@ -77,7 +78,7 @@ def mappings_page(request: Request, who: UserDep, days: int = Query(default=7, g
         rows: list[UnmappedRow] | None = _rows(rt, days)
         error = None
     except VendorError as exc:
-        rows, error = None, f"TripleSeat or Revel could not be reached to check the menus: {exc}"
+        rows, error = None, f"TripleSeat or Revel could not be reached to check the menus: {safe_error(exc)}"
     blocked = sorted({i for row in rows or [] for i in row.event_ids})
     saved = queries.saved_mappings(rt)
     context = {
@@ -125,7 +126,7 @@ def mapping_save(
     try:
         problem = mapping_problem(rt, product, establishment)
     except VendorError as exc:
-        problem = f"Revel could not be reached to check product {product}: {exc}"
+        problem = f"Revel could not be reached to check product {product}: {safe_error(exc)}"
     if problem is not None:
         return redirect(request, "/mappings", ("error", problem))
     mapping = {"menu_item_id": menu_item_id, "revel_product": product, "establishment": establishment}

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
+from pydantic import Field
 from starlette.responses import Response
 
+from tripleseat_revel.integrations.tripleseat.webhooks import MAX_ID
 from tripleseat_revel.sync import problems
 from tripleseat_revel.sync.switches import NAMES, set_switch
 from tripleseat_revel.web.dashboard import queries
@@ -16,6 +18,8 @@ from tripleseat_revel.web.dashboard.auth import FormUserDep, UserDep, actor
 from tripleseat_revel.web.dashboard.views import redirect, render, runtime_of
 
 router = APIRouter(include_in_schema=False)
+# A TripleSeat event id as a form sends it: out of range is a 422, never a database overflow.
+EventIdForm = Annotated[int, Field(gt=0, le=MAX_ID)]
 
 
 @dataclass(frozen=True)
@@ -82,11 +86,11 @@ def acknowledge(
 
 @router.post("/failures/retry")
 def retry(
-    request: Request, who: FormUserDep, event_id: Annotated[list[int] | None, Form()] = None
+    request: Request, who: FormUserDep, event_id: Annotated[list[EventIdForm] | None, Form()] = None
 ) -> Response:
     """Retry one event (waiting for its result) or several (queued)."""
     rt = runtime_of(request)
-    ids = sorted({i for i in event_id or [] if i > 0})
+    ids = sorted(set(event_id or []))
     if not ids:
         return redirect(request, "/failures", ("warning", "Nothing to retry."))
     if len(ids) == 1:
