@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.fixtures.connector_api import drifted, ledger_row, pos_edit, synced
-from tests.fixtures.events import EST, UNMAPPED, due_event
+from tests.fixtures.events import CRUDITES, DATES, DINNER, EST, UNMAPPED, due_event
 from tests.fixtures.harness import Connector
 from tests.fixtures.oracle import differences, expected
 from tests.fixtures.sandbox_api import change_event, orders_for
@@ -127,3 +127,27 @@ def test_an_acknowledged_deleted_event_stays_resolved_and_is_not_emailed_again(
     with connector.rt.db.session() as session:
         kinds = list(session.scalars(sa.select(EmailLog.kind).where(EmailLog.event_id == event["id"])))
     assert kinds.count("drift") == 1
+
+
+def test_amend_now_writes_a_drift_found_by_a_check(connector: Connector, sandbox: SandboxServer) -> None:
+    event, changed = drifted(connector, sandbox, quantity=30)
+    (order,) = orders_for(sandbox, event["id"])
+    pos_edit(connector, order["id"], changed)  # staff followed the drift's advice...
+    items = [
+        {"menu_item_id": DINNER.menu_item_id, "quantity": 40},
+        {"menu_item_id": DATES.menu_item_id, "quantity": 25},
+        {"menu_item_id": CRUDITES.menu_item_id, "quantity": 2},
+    ]
+    original = change_event(sandbox, event["id"], items=items)  # ...then the planner went back
+    first = synced(connector, event["id"])
+    assert first["outcome"] == "DRIFT", first
+    problems = [p for p in connector.http.get("/api/problems").json() if p["id"] == event["id"]]
+    assert problems and problems[0]["amendable"] is True
+
+    amended = connector.http.post(f"/api/events/{event['id']}/amend")
+
+    assert amended.status_code == 200, amended.text
+    result = amended.json()["events"][0]
+    assert result["outcome"] == "AMENDED", (result["outcome"], result["reason"])
+    (order,) = orders_for(sandbox, event["id"])
+    assert differences(expected(original, EST), order) == []

@@ -163,6 +163,27 @@ def test_an_injected_event_moved_to_an_unknown_location_is_a_drift() -> None:
     assert "a location the connector does not know; its order stays" in decision.reason
 
 
+def test_an_acknowledged_move_to_an_unknown_location_stays_resolved() -> None:
+    moved = build_event_model(location_id=99999, site_id=11111)
+    drift = decide_for(moved, ledger=INJECTED)
+    assert drift.fingerprint is not None  # what the ledger keeps for the event
+    resolved = replace(INJECTED, state=EventState.RESOLVED, ts_fingerprint=drift.fingerprint)
+
+    assert decide_for(moved, ledger=resolved).outcome is Outcome.RESOLVED
+
+
+def test_a_move_to_an_unknown_location_ends_when_the_location_is_known_again() -> None:
+    moved = build_event_model(location_id=99999, site_id=11111)
+    drift = decide_for(moved, ledger=INJECTED)
+    standing = replace(
+        INJECTED, state=EventState.DRIFT, ts_fingerprint=drift.fingerprint, reason=drift.reason
+    )
+
+    back = decide_for(build_event_model(), ledger=standing)  # the file knows its location again
+
+    assert back.action is Action.PLAN
+
+
 def test_unknown_location_is_checked_before_status() -> None:
     event = build_event_model(location_id=99999, site_id=11111, status="PROSPECT")
     assert decide_for(event).outcome is Outcome.SKIPPED_UNKNOWN_LOCATION

@@ -24,6 +24,7 @@ from tripleseat_revel.sync.order_diff import (
     RemoveLine,
     RevelBehaviour,
     RevelLine,
+    Writes,
     after,
     differences,
     writes_for,
@@ -118,6 +119,35 @@ def test_a_changed_guest_count_or_start_is_written_where_revel_keeps_them() -> N
     ]
     kept = before.model_copy(update={"totals": totals.model_copy(update={"number_of_people": None})})
     assert writes_for(plan, kept, DEFAULT).writes == ()  # a Revel that drops the field is left alone
+
+
+def _with(snapshot: OrderSnapshot, **totals: Any) -> OrderSnapshot:
+    return snapshot.model_copy(update={"totals": snapshot.totals.model_copy(update=totals)})
+
+
+def test_a_guest_count_or_start_tripleseat_does_not_give_is_not_compared() -> None:
+    plan = plan_of(("10", "12")).model_copy(update={"number_of_people": None, "pickup_time": None})
+    order = _with(held(plan), number_of_people=0, pickup_time="2026-06-15T12:00:00")
+
+    assert differences(plan, order) == []
+    assert writes_for(plan, order, DEFAULT).writes == ()
+
+
+def test_notes_revel_spells_otherwise_are_no_reason_to_write() -> None:
+    plan = plan_of(("10", "12"))
+    notes = (plan.notes or "x").replace("\n", "\r\n") + " "
+    order = _with(held(plan), notes=notes, call_name=(plan.call_name or "") + " ", closed=True)
+
+    assert differences(plan, order) == []
+    assert writes_for(plan, order, DEFAULT) == Writes()
+
+
+def test_a_voided_order_equal_to_the_plan_is_refused() -> None:
+    plan = plan_of(("10", "12"))
+
+    refusal = writes_for(plan, _with(held(plan), deleted=True), DEFAULT).refusal
+
+    assert refusal is not None and "voided" in refusal
 
 
 def test_a_changed_quantity_adds_the_new_line_then_removes_the_old() -> None:

@@ -194,6 +194,43 @@ def test_a_payment_without_an_id_on_the_original_and_its_copy_is_paid_once() -> 
     assert (result.totals.paid, result.totals.remaining_due) == (Decimal("40.00"), Decimal("60.00"))
 
 
+def test_an_unnamed_deposit_on_two_copies_is_paid_once() -> None:
+    lines = [_line(1, "5.0", "10.0"), _line(2, "5.0", "10.0")]
+    deposit = {**build_payment(amount="40.0"), "id": None}
+    beo = build_document(id=1, lines=lines)
+    invoice = build_document(id=2, lines=lines, payments=[deposit])
+    reissued = build_document(id=3, lines=lines, payments=[dict(deposit)])
+
+    result = _plan(_event(beo, invoice, reissued))
+
+    assert isinstance(result, OrderPlan), result.reason
+    assert (result.totals.paid, result.totals.remaining_due) == (Decimal("40.00"), Decimal("60.00"))
+
+
+def test_a_deposit_with_an_id_on_the_original_and_without_on_its_copy_is_paid_once() -> None:
+    lines = [_line(1, "5.0", "10.0"), _line(2, "5.0", "10.0")]
+    deposit = build_payment(amount="40.0")
+    beo = build_document(id=1, lines=lines, payments=[deposit])
+    invoice = build_document(id=2, lines=lines, payments=[{**deposit, "id": None}])
+
+    result = _plan(_event(beo, invoice))
+
+    assert isinstance(result, OrderPlan), result.reason
+    assert (result.totals.paid, result.totals.remaining_due) == (Decimal("40.00"), Decimal("60.00"))
+
+
+def test_two_equal_deposits_without_ids_on_one_document_are_both_paid() -> None:
+    lines = [_line(1, "5.0", "10.0"), _line(2, "5.0", "10.0")]
+    deposit = {**build_payment(amount="20.0"), "id": None}
+    beo = build_document(id=1, lines=lines, payments=[deposit, dict(deposit)])
+    invoice = build_document(id=2, lines=lines, payments=[dict(deposit), dict(deposit)])
+
+    result = _plan(_event(beo, invoice))
+
+    assert isinstance(result, OrderPlan), result.reason
+    assert result.totals.paid == Decimal("40.00")
+
+
 def test_a_copy_whose_total_differs_from_its_original_is_refused() -> None:
     lines = [_line(1, "5.0", "10.0"), _line(2, "5.0", "10.0")]
     beo = build_document(id=1, lines=lines)
@@ -267,6 +304,17 @@ CLASSES = [
     ("Sales Tax on Service Charge", "tax"),
     ("Tax on Gratuity", "tax"),
     ("Gratuity, taxed at 8%", "gratuity"),
+    # A compound name is what its last noun names; a clause after it only describes it.
+    ("Service Charge Tax", "tax"),
+    ("Service Tax", "tax"),
+    ("Admin Fee Tax", "tax"),
+    ("Delivery Fee Sales Tax", "tax"),
+    ("Service Gratuity", "gratuity"),
+    ("Auto Service Gratuity 20%", "gratuity"),
+    ("Service Tip", "gratuity"),
+    ("Service Charge (subject to tax)", "service_charge"),
+    ("Service Charge plus tax", "service_charge"),
+    ("Gratuity on Service Charge", "gratuity"),
 ]
 
 

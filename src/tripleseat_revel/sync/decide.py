@@ -77,6 +77,9 @@ class Decision:
     reason: str = ""
     target: Target | None = None
     opens_at: datetime | None = None
+    # What the ledger keeps as the event's fingerprint, when not its material one (a problem that
+    # must not stand once what caused it is gone, such as a location missing from the file).
+    fingerprint: str | None = None
 
 
 MATERIAL_KEYS = ("status", "location_id", "site_id", "event_date", "event_start", "event_end", "guest_count")
@@ -140,10 +143,7 @@ def decide(
     target = target_for(event, config, switches)
     if isinstance(target, Decision):
         if target.outcome is Outcome.SKIPPED_UNKNOWN_LOCATION and ledger.has_order:
-            reason = (
-                f"{target.reason}: the event moved to a location the connector does not know; its order stays"
-            )
-            return Decision(Action.CANCELLED, Outcome.DRIFT, reason)
+            return _moved_away(event, target, ledger, recheck=recheck)
         return target
     fingerprint = material_fingerprint(event)
     if ledger.state is EventState.RESOLVED and ledger.ts_fingerprint == fingerprint and not recheck:
@@ -159,6 +159,18 @@ def decide(
     if has_order:
         return _with_order(fingerprint, target, ledger, recheck=recheck)
     return _gate(event, target, now)
+
+
+def _moved_away(event: Event, skip: Decision, ledger: LedgerView, *, recheck: bool) -> Decision:
+    """An event whose order is on the POS moved to a location the locations file does not know: a
+    drift (its order stays), kept under its own fingerprint so that it ends once the file knows the
+    location again, and stays resolved once acknowledged."""
+    fingerprint = f"away:{material_fingerprint(event)}"
+    if ledger.state is EventState.RESOLVED and ledger.ts_fingerprint == fingerprint and not recheck:
+        reason = ledger.reason or "resolved by an operator"
+        return Decision(Action.SKIP, Outcome.RESOLVED, reason, fingerprint=fingerprint)
+    reason = f"{skip.reason}: the event moved to a location the connector does not know; its order stays"
+    return Decision(Action.CANCELLED, Outcome.DRIFT, reason, fingerprint=fingerprint)
 
 
 def _deleted(ledger: LedgerView, *, recheck: bool) -> Decision:

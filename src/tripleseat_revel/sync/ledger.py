@@ -116,7 +116,10 @@ def record_outcome(
     """Store the outcome of a sync run on the event's ledger row (its state follows from it)."""
     record = _ensure(session, event_id)
     if outcome.passive and EventState(record.state) in _STANDING:
-        record.last_synced_at = now_utc()  # a dry run or a pause never hides an order or a problem
+        # A dry run or a pause never hides an order or a problem; a run left writing is not even
+        # touched (the time it was last written to is what lists it as left unfinished).
+        if record.state != EventState.WRITING.value:
+            record.last_synced_at = now_utc()
         return record
     record.outcome = outcome.value
     record.state = outcome.state.value

@@ -15,6 +15,7 @@ Checks, each a refusal rather than an order with money known to be wrong:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -67,34 +68,48 @@ _QUALIFIED = re.compile(
 )
 
 
-# Words that name a service charge; only used to see which name a line gives first.
+# Words that name a service charge; only used to see which name a line's own name ends with.
 _SERVICE_NAMES = ["service", "charge", "surcharge", "fee", "admin", "administrative"]
 
+# Where a line's own name ends and a clause describing it begins ("Service Charge, subject to
+# sales tax", "Sales Tax on Service Charge", "Gratuity (not taxable)", "Service Charge plus tax").
+_CLAUSE = re.compile(
+    r"[,;:()\[\]/]|\s[-–—]\s|\b(?:on|is|are|subject|taxed|plus|incl|including|included|with|for|applied|"
+    r"added|per|and|or|at)\b"
+)
 
-def _first_mention(text: str, names: list[str]) -> int | None:
-    """Where the first of `names` appears in `text` as a whole word ("Taxable Service Charge" holds
+
+def _last_mention(text: str, names: list[str]) -> int | None:
+    """Where the last of `names` appears in `text` as a whole word ("Taxable Service Charge" holds
     no "tax", "Multiple" no "tip"), or None."""
-    found = [
-        m.start() for name in names for m in [re.search(rf"\b{re.escape(name.casefold())}\b", text)] if m
-    ]
-    return min(found) if found else None
+    found = [m.start() for name in names for m in re.finditer(rf"\b{re.escape(name.casefold())}\b", text)]
+    return max(found) if found else None
 
 
-def classify(description: str, money: MoneyRules) -> str:
-    """tax | gratuity | service_charge, for a billing line's free-text name (docs/money.md): what it
-    names first, once the qualifiers are removed ("Service Charge, subject to sales tax" is a
-    service charge; "Sales Tax on Service Charge" a tax). A name with none of them is a service charge."""
-    text = _QUALIFIED.sub(" ", description.casefold())
+def _named(text: str, money: MoneyRules) -> str | None:
+    """What `text` names, by its last noun ("Service Charge Tax" is a tax, "Service Gratuity" a
+    gratuity), or None when it names nothing."""
     candidates = {
         kind: at
         for kind, at in (
-            ("tax", _first_mention(text, money.tax_names)),
-            ("gratuity", _first_mention(text, money.gratuity_names)),
-            ("service_charge", _first_mention(text, _SERVICE_NAMES)),
+            ("tax", _last_mention(text, money.tax_names)),
+            ("gratuity", _last_mention(text, money.gratuity_names)),
+            ("service_charge", _last_mention(text, _SERVICE_NAMES)),
         )
         if at is not None
     }
-    return min(candidates, key=lambda kind: candidates[kind]) if candidates else "service_charge"
+    return max(candidates, key=lambda kind: candidates[kind]) if candidates else None
+
+
+def classify(description: str, money: MoneyRules) -> str:
+    """tax | gratuity | service_charge, for a billing line's free-text name (docs/money.md). The
+    qualifiers are removed ("not a tip", "tax-exempt"); then the line is what its own name (the
+    words before a describing clause) names by its last noun: "Service Charge Tax" is a tax,
+    "Service Charge, subject to sales tax" a service charge, "Sales Tax on Service Charge" a tax.
+    A name with none of the words is read whole, and a line naming nothing is a service charge."""
+    text = _QUALIFIED.sub(" ", description.casefold())
+    own = _CLAUSE.split(text, maxsplit=1)[0]
+    return _named(own, money) or _named(text, money) or "service_charge"
 
 
 def line_total(line: LineItem) -> Decimal:
@@ -210,23 +225,38 @@ def _payments(doc: Document) -> list[Payment]:
 
 def _unique_payments(counted: list[Document], copies: list[Document]) -> list[Payment]:
     """Every payment the documents list, once each: a payment on two documents has one id, and a
-    copy's payment without an id counts only if its original lists no such payment."""
+    copy's payment without an id counts only if no payment counted before it is the same in all but
+    its id (an original's, with or without an id, or an earlier copy's)."""
     unique: list[Payment] = []
     seen: set[int] = set()
-    unnamed: list[Payment] = []  # the originals' payments without an id
-    for doc, is_copy in [(d, False) for d in counted] + [(d, True) for d in copies]:
+
+    def by_id(payment: Payment) -> bool:
+        """Counts `payment` unless its id was counted; answers whether it had an id."""
+        if payment.id is None:
+            return False
+        if payment.id not in seen:
+            seen.add(payment.id)
+            unique.append(payment)
+        return True
+
+    for doc in counted:
         for payment in _payments(doc):
-            if payment.id is not None and payment.id in seen:
+            if not by_id(payment):
+                unique.append(payment)
+    for copy in copies:
+        before = Counter(_same_but_id(p) for p in unique)  # what this copy may repeat
+        for payment in _payments(copy):
+            if by_id(payment):
                 continue
-            if payment.id is None and is_copy and payment in unnamed:
-                unnamed.remove(payment)  # the original's payment, listed again
+            if before[_same_but_id(payment)] > 0:
+                before[_same_but_id(payment)] -= 1  # listed before: the same deposit again
                 continue
-            if payment.id is not None:
-                seen.add(payment.id)
-            elif not is_copy:
-                unnamed.append(payment)
             unique.append(payment)
     return unique
+
+
+def _same_but_id(payment: Payment) -> str:
+    return payment.model_dump_json(exclude={"id"})
 
 
 def _check_event(event: Event, total: Decimal, paid: Decimal, money: MoneyRules) -> None:

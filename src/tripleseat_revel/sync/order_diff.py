@@ -241,28 +241,29 @@ def _same_time(planned: str | None, held: str | None) -> bool:
 
 
 def _header_differs(plan: OrderPlan, totals: OrderTotals) -> bool:
-    """The guest count, start time, notes or name differ where the order carries them: the final
-    PATCH writes them (a Revel that drops a field is not written to again and again for it)."""
-    held = (totals.number_of_people, totals.notes, totals.call_name)
-    planned = (plan.number_of_people, plan.notes, plan.call_name)
-    if any(h is not None and h != p for h, p in zip(held, planned, strict=True)):
-        return True
-    return totals.pickup_time is not None and not _same_time(plan.pickup_time, totals.pickup_time)
+    """The guest count or start time differ where both TripleSeat and the order carry them: the
+    final PATCH writes them (with the notes and name). Notes and name are free text Revel may
+    respell, so they are written along with other writes, never for themselves."""
+    return bool(_header_differences(plan, totals))
 
 
 def _header_differences(plan: OrderPlan, totals: OrderTotals) -> list[str]:
-    """The guest count and start time, where the order carries them (a Revel that drops a field is
-    not asked to keep it; notes and name are free text Revel may trim, and are not compared)."""
+    """The guest count and start time, where TripleSeat gives them and the order carries them (a
+    Revel that drops or defaults a field is not asked to keep it)."""
     found = []
-    if totals.number_of_people is not None and totals.number_of_people != plan.number_of_people:
-        found.append(f"guests: planned {plan.number_of_people}, Revel has {totals.number_of_people}")
-    if totals.pickup_time is not None and not _same_time(plan.pickup_time, totals.pickup_time):
-        found.append(f"start: planned {plan.pickup_time}, Revel has {totals.pickup_time}")
+    people = plan.number_of_people, totals.number_of_people
+    if None not in people and people[0] != people[1]:
+        found.append(f"guests: planned {people[0]}, Revel has {people[1]}")
+    start = plan.pickup_time, totals.pickup_time
+    if None not in start and not _same_time(*start):
+        found.append(f"start: planned {start[0]}, Revel has {start[1]}")
     return found
 
 
 def writes_for(plan: OrderPlan, snapshot: OrderSnapshot, behaviour: RevelBehaviour) -> Writes:
     """The writes that make `snapshot` equal `plan`, or the reason the connector will not write."""
+    if snapshot.totals.deleted:  # nothing is written to a voided order, even one equal to the plan
+        return Writes(refusal=_voided(snapshot.order_id))
     removals, adds = _line_writes(plan, snapshot)
     payment = plan.totals.paid - snapshot.paid
     discount = _discount_differs(plan, snapshot.totals)

@@ -271,7 +271,8 @@ def _compare(
     order_id = view.order_for(target.local_id)
     if order_id is None:
         return _unknown_to_ledger(planned, recorded, target, begun)
-    if view.verified_plan is not None and plan.fingerprint == view.verified_fingerprint:
+    same = view.verified_plan is not None and plan.fingerprint == view.verified_fingerprint
+    if same and not begun.force_amend:  # "amend now" writes whatever the ledger says
         if view.state is EventState.VERIFIED and not begun.recheck:
             return Unchanged.model_validate({**planned, "order_id": order_id})
         # An operator asks, or the event is back to what its order was verified at while the
@@ -334,6 +335,8 @@ def prepare(
     view, decision = _decided(rt, event_id, event, begun, write=write)
     target = decision.target
     base = _summary(event, target)
+    if decision.fingerprint is not None:
+        base["ts_fingerprint"] = decision.fingerprint
     adopt = None
     if decision.action is Action.SKIP and decision.outcome is Outcome.MISSED and target is not None:
         adopt = _found_before(rt, target)  # the replaced system (or a person) may have made it
