@@ -163,6 +163,11 @@ class LocationsConfig(_Strict):
     def rules_for(self, location: Location) -> Rules:
         return location.rules(self.defaults)
 
+    def revel_for(self, location: Location) -> RevelIds:
+        """The Revel ids orders of `location` are made with."""
+        # Minimal form: the lead keeps the per-location version of the `locations init` branch.
+        return self.revel
+
     def establishments(self) -> list[int]:
         """Every Revel establishment orders go to (test establishments included), sorted."""
         found = {loc.revel_establishment for loc in self.location}
@@ -285,6 +290,7 @@ class Settings(BaseSettings):
 
     # Email
     SENDGRID_API_KEY: SecretStr | None = None
+    SENDGRID_API_URL: str = "https://api.sendgrid.com"
     SMTP_URL: SecretStr | None = None
     EMAIL_FROM: str | None = Field(
         default=None, validation_alias=AliasChoices("EMAIL_FROM", "TRIPLESEAT_EMAIL_SENDER")

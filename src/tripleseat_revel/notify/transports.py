@@ -69,12 +69,52 @@ class SmtpTransport:
                 server.login(self.username, self.password)
             server.send_message(message)
 
+    def check(self) -> list[str]:
+        """Talk to the server without sending (EHLO, STARTTLS, login): what it answered, in
+        words; raises (smtplib.SMTPException, OSError) when it does not answer as it should."""
+        context = ssl.create_default_context()
+        said: list[str] = []
+        server: smtplib.SMTP = (
+            smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+            if self.tls
+            else smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        )
+        with server:
+            code, _ = server.ehlo()
+            if code != 250:
+                raise smtplib.SMTPResponseException(code, b"EHLO refused")
+            said.append("EHLO 250")
+            if self.tls:
+                said.append("TLS")
+            elif server.has_extn("starttls"):
+                server.starttls(context=context)
+                server.ehlo()
+                said.append("STARTTLS")
+            else:
+                said.append("no STARTTLS offered")
+            if self.username and self.password:
+                server.login(self.username, self.password)
+                said.append("login accepted")
+        return said
+
 
 class SendGridTransport:
     name = "sendgrid"
 
-    def __init__(self, api_key: str) -> None:
+    def __init__(self, api_key: str, api_url: str = "https://api.sendgrid.com") -> None:
         self.api_key = api_key
+        self.api_url = api_url.rstrip("/")
+
+    def check(self, timeout: float = 20) -> int:
+        """A read-only call (`GET /v3/scopes`): the HTTP status SendGrid answered with this key."""
+        import httpx
+
+        response = httpx.get(
+            f"{self.api_url}/v3/scopes",
+            headers={"Authorization": f"Bearer {self.api_key}"},
+            timeout=timeout,
+        )
+        return response.status_code
 
     def send(self, message: EmailMessage) -> None:
         from sendgrid import SendGridAPIClient
@@ -89,6 +129,6 @@ class SendGridTransport:
             plain_text_content=text.get_content() if text else None,
             html_content=html.get_content() if html else None,
         )
-        response = SendGridAPIClient(self.api_key).send(mail)
+        response = SendGridAPIClient(self.api_key, host=self.api_url).send(mail)
         if response.status_code >= 300:
             raise RuntimeError(f"SendGrid answered {response.status_code}")

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from tripleseat_revel.integrations.revel.errors import (
     WRITES,
     RevelError,
+    RevelNotFound,
     RevelResponseError,
     error_from_response,
     transport_error,
@@ -31,6 +32,7 @@ from tripleseat_revel.integrations.revel.schemas import (
     Page,
     Payment,
     Product,
+    Reference,
 )
 from tripleseat_revel.kit.http import (
     DEFAULT_TIMEOUT,
@@ -41,6 +43,14 @@ from tripleseat_revel.kit.http import (
 from tripleseat_revel.kit.ratelimit import RateLimiter, Unlimited
 
 M = TypeVar("M", bound=BaseModel)
+# Where each kind of record the locations file names by id lives.
+REFERENCE_PATHS = {
+    "CustomOrderOption": "/resources/CustomOrderOption/",
+    "CustomPaymentType": "/resources/CustomPaymentType/",
+    "Discount": "/resources/Discount/",
+    "User": "/enterprise/User/",
+    "PosStation": "/resources/PosStation/",
+}
 LIST_LIMIT = 200
 
 
@@ -152,6 +162,15 @@ class RevelClient:
     def products(self, establishment: int) -> list[Product]:
         return self._list(Product, "/resources/Product/", {"establishment": establishment})
 
+    def reference(self, kind: str, ident: int) -> Reference | None:
+        """One record of `kind` (a key of REFERENCE_PATHS) by id; None when Revel has none."""
+        path = REFERENCE_PATHS[kind]
+        try:
+            data = self._request("GET", f"{path}{ident}/", f"{path}{{id}}/")
+        except RevelNotFound:
+            return None
+        return self._model(Reference, data, f"{path}{{id}}/")
+
     def find_orders(self, establishment: int, local_id: str) -> list[Order]:
         params = {"establishment": establishment, "local_id": local_id}
         return self._list(Order, "/resources/Order/", params)
@@ -231,3 +250,6 @@ class RevelClient:
 
     def delete_order_item(self, item_id: int) -> None:
         self._request("DELETE", f"/resources/OrderItem/{item_id}/", "/resources/OrderItem/{id}/")
+
+    def delete_order(self, order_id: int) -> None:
+        self._request("DELETE", f"/resources/Order/{order_id}/", "/resources/Order/{id}/")

@@ -50,6 +50,16 @@ class Establishment(RevelModel):
     active: bool | None = True
 
 
+class Reference(RevelModel):
+    """A record orders refer to by id (custom dining option, payment type, discount, user, station)."""
+
+    id: int
+    name: str | None = None
+    username: str | None = None
+    active: bool | None = True
+    establishment: str | None = None
+
+
 class Product(RevelModel):
     id: int
     name: str = ""
