@@ -164,6 +164,8 @@ class RevelBehaviour:
     item_delete: bool = True  # an OrderItem can be deleted
     refunds: bool = False  # a negative Payment records a refund
     discounts_stack: bool = False  # a second discount PATCH adds to the first instead of replacing it
+    payment_type: bool = True  # the configured payment type is accepted (a probe may find it refused)
+    totals_kept: bool = True  # the final PATCH's totals are kept (a probe may find them recomputed)
 
 
 class Writes(_Frozen):
