@@ -10,19 +10,17 @@ and its set-up), and the connector follows them from its next sync.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from tripleseat_revel.config import Location, RevelIds
-from tripleseat_revel.golive.probe_report import markdown
+from tripleseat_revel.golive.probe_report import ProbeRun as ProbeRun
 from tripleseat_revel.integrations.revel.errors import RevelError, RevelNotFound
 from tripleseat_revel.integrations.revel.schemas import Order, uri
 from tripleseat_revel.kit.money import fmt
 from tripleseat_revel.sync import findings
 from tripleseat_revel.sync.context import Runtime
-from tripleseat_revel.sync.findings import Finding, Verdict
 
 PRICE = Decimal("10.00")
 FIRST_DISCOUNT, SECOND_DISCOUNT = Decimal("1.00"), Decimal("2.00")
@@ -32,30 +30,6 @@ REFUSED = (400, 403, 405, 501)
 
 class ProbeRefused(Exception):
     """The probe will not run (no test establishment, no product to order)."""
-
-
-@dataclass
-class ProbeRun:
-    """One probe: where, the order it made, what it found, and what it left behind."""
-
-    location: Location
-    establishment: int
-    ids: RevelIds
-    local_id: str
-    applies_to: list[int]
-    order_id: int | None = None
-    items: list[int] = field(default_factory=list)
-    paid: Decimal = Decimal("0.00")
-    found: list[Finding] = field(default_factory=list)
-    cleanup: list[str] = field(default_factory=list)
-    left: list[str] = field(default_factory=list)
-    at: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-    def note(self, behaviour: str, verdict: Verdict, detail: str) -> None:
-        self.found.append(Finding(behaviour, verdict, detail, self.establishment, self.order_id))
-
-    def markdown(self) -> str:
-        return markdown(self)
 
 
 def plan_probe(rt: Runtime, location: Location) -> ProbeRun:

@@ -1,13 +1,39 @@
-"""The probe's report as Markdown, to attach to a go-live checklist."""
+"""One probe run (where, its order, what it found, what it left) and its report as Markdown, to
+attach to a go-live checklist."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
 
-from tripleseat_revel.sync.findings import BEHAVIOURS
+from tripleseat_revel.config import Location, RevelIds
+from tripleseat_revel.sync.findings import BEHAVIOURS, Finding, Verdict
 
-if TYPE_CHECKING:
-    from tripleseat_revel.golive.probe import ProbeRun
+
+@dataclass
+class ProbeRun:
+    """One probe: where, the order it made, what it found, and what it left behind."""
+
+    location: Location
+    establishment: int
+    ids: RevelIds
+    local_id: str
+    applies_to: list[int]
+    order_id: int | None = None
+    items: list[int] = field(default_factory=list)
+    paid: Decimal = Decimal("0.00")
+    found: list[Finding] = field(default_factory=list)
+    cleanup: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def note(self, behaviour: str, verdict: Verdict, detail: str) -> None:
+        self.found.append(Finding(behaviour, verdict, detail, self.establishment, self.order_id))
+
+    def markdown(self) -> str:
+        return markdown(self)
+
 
 # What the connector does with each verdict (docs/go-live.md, "What the probe changes").
 CONSEQUENCE = {
