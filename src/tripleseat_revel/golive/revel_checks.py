@@ -10,11 +10,13 @@ from tripleseat_revel.config import RevelIds
 from tripleseat_revel.golive.report import Check, fail, ok, warn
 from tripleseat_revel.integrations.revel.errors import RevelAuthError, RevelError
 from tripleseat_revel.integrations.revel.schemas import Reference, id_from_uri
+from tripleseat_revel.sync import findings
 from tripleseat_revel.sync.catalogue import load_mappings
 from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.sync.matching import CatalogueProduct
 
 AREA = "revel"
+PROBE_FIX = "run `tripleseat-revel doctor --probe` on the location's test establishment"
 # Built-in enums need no record (reference/revel-api.md §2: DiningOptions 0-7; payment types 0-12).
 BUILT_IN = {"dining_option": range(0, 8), "payment_type": range(0, 13)}
 KINDS = {
@@ -59,6 +61,29 @@ def checks(rt: Runtime) -> list[Check]:
     live = sorted(e for e in users if e in known)
     found += ids_checks(rt, {e: users[e] for e in live})
     found += mapping_checks(rt, live)
+    found += behaviour_checks(rt, sorted(users))
+    return found
+
+
+def behaviour_checks(rt: Runtime, establishments: list[int]) -> list[Check]:
+    """What `doctor --probe` found of each establishment's Revel (stored; nothing is asked of Revel)."""
+    stored: dict[int, list[findings.Finding]] = defaultdict(list)
+    for finding in findings.load(rt.db):
+        stored[finding.establishment].append(finding)
+    found: list[Check] = []
+    for est in establishments:
+        name = f"Revel behaviour in establishment {est}"
+        mine = stored.get(est, [])
+        if not mine:
+            found.append(warn(AREA, name, "not probed: the settings' assumptions stand", PROBE_FIX))
+            continue
+        odd = [f"{f.behaviour} {f.verdict}" for f in mine if f.verdict != "confirmed"]
+        when = max(f.probed_at for f in mine if f.probed_at is not None) if mine else None
+        detail = f"probed {when:%Y-%m-%d}" if when else "probed"
+        if odd:
+            found.append(warn(AREA, name, f"{detail}; the connector adapts to: {', '.join(odd)}"))
+        else:
+            found.append(ok(AREA, name, f"{detail}; every behaviour as the connector assumes"))
     return found
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from tripleseat_revel.sync.context import Runtime
-from tripleseat_revel.web import api, dashboard, health, oauth, problems, webhooks
+from tripleseat_revel.web import api, dashboard, doctor, health, oauth, problems, webhooks
 from tripleseat_revel.web.errors import install_error_handler
 from tripleseat_revel.worker.engine import Engine
 
@@ -25,6 +25,7 @@ def create_app(rt: Runtime, engine: Engine | None = None) -> FastAPI:
     app.include_router(webhooks.router)
     app.include_router(api.router)
     app.include_router(problems.router)
+    app.include_router(doctor.router)
     app.include_router(oauth.router)
     dashboard.install(app)
     return app
