@@ -4,6 +4,7 @@ breaking any one piece makes doctor name it with its fix and exit non-zero; it o
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,9 @@ from tripleseat_revel.cli import app
 from tripleseat_revel.db import Database
 from tripleseat_revel.sandbox import catalog
 from tripleseat_revel.sandbox.revel.seed import RETIRED_PRODUCT
+from tripleseat_revel.sandbox.revel.seed import _catalogue as seed_catalogue
 from tripleseat_revel.sandbox.server import SandboxServer
+from tripleseat_revel.sandbox.tripleseat.models import Location, Room
 from tripleseat_revel.sandbox.world import LOCATIONS_FILE
 from tripleseat_revel.web.serving import serve_in_thread
 
@@ -273,3 +276,41 @@ def test_the_table_marks_each_check_and_its_fix(sandbox: SandboxServer, tmp_path
     assert "✓" in result.stdout and "✗" in result.stdout
     assert "check REVEL_API_KEY and REVEL_API_SECRET" in result.stdout
     assert "fix each ✗, then run doctor again" in result.stdout
+
+
+def _ten_locations(sandbox: SandboxServer, tmp_path: Path) -> Path:
+    """Seven more TripleSeat locations, each with its own Revel establishment (and catalogue)."""
+    world = sandbox.world
+    extra = ""
+    for n in range(7):
+        location_id, est = 20300 + n, 30 + n
+        world.tripleseat.locations[location_id] = Location(
+            location_id, f"Extra {n}", 15692, [Room(1, "Room", 20)]
+        )
+        world.revel.insert("Establishment", {"name": f"Extra {n}", "active": True}, ident=est)
+        seed_catalogue(world.revel, est)
+        extra += (
+            f"\n[[location]]\ntripleseat_site_id = 15692\ntripleseat_location_id = {location_id}\n"
+            f'name = "Extra {n}"\n'
+            f'revel_establishment = {est}\ntimezone = "America/New_York"\ntest_establishment = 14\n'
+        )
+    text = good_locations(tmp_path, name="ten").read_text()
+    head, _, tail = text.partition("[revel]")
+    path = tmp_path / "locations-10.toml"
+    path.write_text(head + extra.lstrip("\n") + "\n[revel]" + tail)
+    return path
+
+
+def test_ten_locations_are_checked_in_seconds(sandbox: SandboxServer, tmp_path: Path) -> None:
+    """The figure for docs: doctor over 10 locations at the production rate limits (printed)."""
+    env = doctor_env(sandbox, tmp_path, LOCATIONS_FILE=str(_ten_locations(sandbox, tmp_path)))
+    for name in FAST:  # the real client-side limits (Revel: 300 calls a minute)
+        env[name] = None
+
+    started = time.perf_counter()
+    code, report = run_doctor(env, tmp_path)
+    took = time.perf_counter() - started
+
+    assert failures(report) == [] and code == 0
+    assert report["checks"][0]["detail"].startswith("10 location(s), 12 Revel establishment(s)")
+    print(f"\ndoctor over 10 locations: {took:.2f}s (the report says {report['seconds']:.2f}s)")
