@@ -17,11 +17,11 @@ from fastapi.responses import JSONResponse
 from typer.testing import CliRunner
 
 from tests.conftest import FAST
+from tests.fixtures.golive import DANCE_FLOOR, good_locations
 from tests.fixtures.harness import connector_env, free_port
 from tripleseat_revel import migrate
 from tripleseat_revel.cli import app
 from tripleseat_revel.db import Database
-from tripleseat_revel.sandbox import catalog
 from tripleseat_revel.sandbox.revel.seed import RETIRED_PRODUCT
 from tripleseat_revel.sandbox.revel.seed import _catalogue as seed_catalogue
 from tripleseat_revel.sandbox.server import SandboxServer
@@ -30,27 +30,6 @@ from tripleseat_revel.sandbox.world import LOCATIONS_FILE
 from tripleseat_revel.web.serving import serve_in_thread
 
 pytestmark = pytest.mark.e2e
-
-# The sandbox deliberately leaves "Dance Floor Rental" unmapped; a go-live configuration maps it.
-DANCE_FLOOR = 5073
-ESTABLISHMENTS = (4, 8, 9, 12, 14)
-
-
-def good_locations(
-    tmp_path: Path, extra: str = "", *, replace: tuple[str, str] | None = None, name: str = "changed"
-) -> Path:
-    bartender = catalog.MENU_BY_ID[5072]
-    text = LOCATIONS_FILE.read_text() + "".join(
-        f"\n[[product]]\nmenu_item_id = {DANCE_FLOOR}\nrevel_product = {catalog.product_id(est, bartender)}\n"
-        f"revel_establishment = {est}\n"
-        for est in ESTABLISHMENTS
-    )
-    if replace is not None:
-        assert replace[0] in text, replace[0]
-        text = text.replace(*replace, 1)
-    path = tmp_path / f"locations-{name}.toml"
-    path.write_text(text + extra)
-    return path
 
 
 def doctor_env(sandbox: SandboxServer, tmp_path: Path, **changes: str | None) -> dict[str, str | None]:
