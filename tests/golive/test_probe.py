@@ -15,7 +15,7 @@ from tests.conftest import FAST
 from tests.fixtures.connector_api import amend_locations, revel_settings, synced
 from tests.fixtures.events import DINNER, due_event
 from tests.fixtures.harness import Connector, connector_env, running_connector
-from tests.fixtures.sandbox_api import change_event, orders_for
+from tests.fixtures.sandbox_api import change_event, orders_for, set_faults
 from tripleseat_revel.cli import app
 from tripleseat_revel.golive.probe import ProbeRun, plan_probe, run_probe
 from tripleseat_revel.sandbox.server import SandboxServer
@@ -234,3 +234,17 @@ def test_the_command_asks_first_and_saves_its_report(sandbox: SandboxServer, tmp
     (report,) = (tmp_path / "reports").glob("revel-probe-4-*.md")
     assert f"report: {report}" in done.output.replace("\n", "")
     assert "| totals_kept |" in report.read_text() and "**confirmed**" in report.read_text()
+
+
+def test_a_probe_that_revel_breaks_off_cleans_up_and_stores_nothing(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    env = connector_env(sandbox, f"sqlite:///{tmp_path / 'probe.db'}", tmp_path, **FAST)
+    set_faults(sandbox, "revel", error_rate=1.0, error_statuses=[500], methods=["PATCH"], max_faults=1)
+
+    done = CliRunner().invoke(app, ["doctor", "--probe", "--yes"], env={**env, "COLUMNS": "300"})
+
+    assert done.exit_code == 1
+    assert "the probe stopped" in done.output and "nothing was stored" in done.output
+    orders = httpx.get(f"{sandbox.revel_url}/_sandbox/orders", params={"written": "true"}, timeout=30).json()
+    assert [o["deleted"] for o in orders["orders"]] == [True]

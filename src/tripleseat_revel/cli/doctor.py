@@ -16,6 +16,7 @@ from tripleseat_revel.cli import bootstrap
 from tripleseat_revel.cli.render import console
 from tripleseat_revel.config import ConfigError, Location, Settings, load_settings
 from tripleseat_revel.golive.report import Check, Report
+from tripleseat_revel.kit.http import VendorError
 
 STYLE = {"ok": "green", "fail": "bold red", "warn": "yellow"}
 
@@ -100,6 +101,9 @@ def _probe(location_name: str | None, yes: bool, report_dir: Path) -> None:
             run_probe(rt, run)
     except ProbeRefused as exc:
         bootstrap.fail(str(exc))
+    except VendorError as exc:
+        left = "; ".join(run.cleanup + run.left) or "no probe order was made"
+        bootstrap.fail(f"the probe stopped ({exc}); nothing was stored. Clean-up: {left}", 1)
     _show_probe(run, report_dir)
 
 

@@ -106,21 +106,25 @@ def _create(rt: Runtime, run: ProbeRun, product: int) -> None:
 
 def _filters(rt: Runtime, run: ProbeRun) -> None:
     absent = f"{run.local_id} absent"
-    mine = [o.id for o in rt.revel.find_orders(run.establishment, run.local_id)]
-    none = [o.id for o in rt.revel.find_orders(run.establishment, absent)]
+    mine = [o.id for o in rt.revel.orders_page(run.establishment, run.local_id)]
+    none = [o.id for o in rt.revel.orders_page(run.establishment, absent)]
     if mine == [run.order_id] and not none:
         run.note("local_id_filter", "confirmed", "only the probe order carries its local_id; none another")
     else:
         run.note(
             "local_id_filter",
             "refuted",
-            f"asked for the probe's local_id: {len(mine)} order(s); for an unused one: {len(none)} order(s)",
+            f"asked for the probe's local_id: {_count(mine)}; for an unused one: {_count(none)}",
         )
     found = rt.revel.orders_by_local_ids([run.local_id, absent], known=run.local_id)
     if found is not None and [o.id for o in found[run.local_id]] == [run.order_id] and not found[absent]:
         run.note("local_id_in", "confirmed", "one call returned exactly the probe order")
     else:
         run.note("local_id_in", "refuted", "refused, or answered orders it was not asked for")
+
+
+def _count(ids: list[int]) -> str:
+    return f"{len(ids)}{'+' if len(ids) >= 5 else ''} order(s)"
 
 
 def _payment(rt: Runtime, run: ProbeRun, amount: Decimal) -> str | None:

@@ -171,6 +171,14 @@ class RevelClient:
             return None
         return self._model(Reference, data, f"{path}{{id}}/")
 
+    def orders_page(self, establishment: int, local_id: str, limit: int = 5) -> list[Order]:
+        """The first `limit` orders `?establishment=&local_id=` answers (one call: a Revel that
+        ignores the filter would otherwise be read to its last order)."""
+        endpoint = "/resources/Order/"
+        params = {"establishment": establishment, "local_id": local_id, "limit": limit}
+        page = self._model(Page, self._request("GET", endpoint, endpoint, params=params), endpoint)
+        return [self._model(Order, obj, endpoint) for obj in page.objects]
+
     def find_orders(self, establishment: int, local_id: str) -> list[Order]:
         params = {"establishment": establishment, "local_id": local_id}
         return self._list(Order, "/resources/Order/", params)
