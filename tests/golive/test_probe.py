@@ -3,7 +3,6 @@ no live probe order left behind, and the connector's next sync following the fin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import FAST
-from tests.fixtures.connector_api import amend_locations, revel_settings, synced
+from tests.fixtures.connector_api import revel_settings, synced
 from tests.fixtures.events import DINNER, due_event
-from tests.fixtures.harness import Connector, connector_env, running_connector
+from tests.fixtures.harness import Connector, connector_env
 from tests.fixtures.sandbox_api import change_event, orders_for, set_faults
 from tripleseat_revel.cli import app
 from tripleseat_revel.golive.probe import ProbeRun, plan_probe, run_probe
@@ -42,14 +41,6 @@ VARIANTS: list[tuple[str, dict[str, Any], dict[str, str]]] = [
         {"payment_type": "refuted", "negative_payment": "unknown"},
     ),
 ]
-
-
-@pytest.fixture
-def amending(sandbox: SandboxServer, tmp_path: Path) -> Iterator[Connector]:
-    with running_connector(
-        sandbox, tmp_path, LOCATIONS_FILE=str(amend_locations(tmp_path)), **FAST
-    ) as running:
-        yield running
 
 
 def probe(connector: Connector) -> ProbeRun:
@@ -167,15 +158,6 @@ def test_where_negative_payments_are_accepted_a_refund_is_written(
     result = _refund(amending, sandbox)
 
     assert result["outcome"] == "AMENDED", result["reason"]
-
-
-@pytest.fixture
-def refunding(sandbox: SandboxServer, tmp_path: Path) -> Iterator[Connector]:
-    locations = str(amend_locations(tmp_path))
-    with running_connector(
-        sandbox, tmp_path, LOCATIONS_FILE=locations, REVEL_REFUNDS="true", **FAST
-    ) as running:
-        yield running
 
 
 def test_where_negative_payments_are_refused_a_refund_is_a_drift_without_trying(
