@@ -214,6 +214,7 @@ def test_the_command_asks_first_and_saves_its_report(sandbox: SandboxServer, tmp
     )
     assert done.exit_code == 0, done.output
     (report,) = (tmp_path / "reports").glob("revel-probe-4-*.md")
+    assert list((tmp_path / "reports").glob("revel-probe-14-*.md"))  # each test establishment once
     assert f"report: {report}" in done.output.replace("\n", "")
     assert "| totals_kept |" in report.read_text() and "**confirmed**" in report.read_text()
 

@@ -15,8 +15,13 @@ from rich.table import Table
 from tripleseat_revel.cli import bootstrap
 from tripleseat_revel.cli.render import console
 from tripleseat_revel.config import ConfigError, Location, Settings, load_settings
-from tripleseat_revel.golive.report import Check, Report
+from tripleseat_revel.golive.doctor import run_doctor
+from tripleseat_revel.golive.probe import ProbeRefused, ProbeRun, plan_probe, run_probe
+from tripleseat_revel.golive.report import Check, Report, fail
 from tripleseat_revel.kit.http import VendorError
+from tripleseat_revel.runtime import build_runtime
+from tripleseat_revel.sync.context import Runtime
+from tripleseat_revel.sync.findings import BEHAVIOURS
 
 STYLE = {"ok": "green", "fail": "bold red", "warn": "yellow"}
 
@@ -27,7 +32,8 @@ def doctor(
         bool, typer.Option("--probe", help="Test Revel's behaviour with one order on a test establishment")
     ] = False,
     location: Annotated[
-        str | None, typer.Option(help="--probe: the location (name) whose test establishment to use")
+        str | None,
+        typer.Option(help="--probe: only this location's test establishment (default: every one)"),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", help="--probe: do not ask for confirmation")] = False,
     report_dir: Annotated[Path, typer.Option(help="--probe: where the Markdown report goes")] = Path("./var"),
@@ -52,10 +58,6 @@ def doctor(
 
 
 def _run() -> Report:
-    from tripleseat_revel.golive.doctor import run_doctor
-    from tripleseat_revel.golive.report import fail
-    from tripleseat_revel.runtime import build_runtime
-
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -81,23 +83,25 @@ def _row(check: Check) -> tuple[str, str, str, str, str]:
 
 
 def _probe(location_name: str | None, yes: bool, report_dir: Path) -> None:
-    from tripleseat_revel.golive.probe import ProbeRefused, plan_probe, run_probe
-
     rt = bootstrap.runtime(bootstrap.settings())
-    location = _location(rt.settings, location_name)
     try:
-        run = plan_probe(rt, location)
+        runs = [plan_probe(rt, location) for location in _locations(rt.settings, location_name)]
     except ProbeRefused as exc:
         bootstrap.fail(str(exc))
+    where = ", ".join(f"{r.establishment} (test establishment of {r.location.name!r})" for r in runs)
     console.print(
-        f"The probe writes ONE test order to Revel establishment {run.establishment} (the test "
-        f"establishment of {location.name!r}), tests {len(_behaviours())} behaviours on it, then deletes "
-        "or voids it."
+        f"The probe writes ONE test order to each of these Revel establishments: {where}; tests "
+        f"{len(BEHAVIOURS)} behaviours on it, then deletes or voids it."
     )
     if not yes and not typer.confirm("Go ahead?", default=False):
         bootstrap.fail("not confirmed; nothing was written", 1)
+    for run in runs:
+        _probe_one(rt, run, report_dir)
+
+
+def _probe_one(rt: Runtime, run: ProbeRun, report_dir: Path) -> None:
     try:
-        with console.status("probing Revel"):
+        with console.status(f"probing Revel establishment {run.establishment}"):
             run_probe(rt, run)
     except ProbeRefused as exc:
         bootstrap.fail(str(exc))
@@ -107,27 +111,23 @@ def _probe(location_name: str | None, yes: bool, report_dir: Path) -> None:
     _show_probe(run, report_dir)
 
 
-def _behaviours() -> dict[str, str]:
-    from tripleseat_revel.sync.findings import BEHAVIOURS
-
-    return BEHAVIOURS
-
-
-def _location(settings: Settings, name: str | None) -> Location:
-    candidates = [loc for loc in settings.locations.location if loc.test_establishment is not None]
+def _locations(settings: Settings, name: str | None) -> list[Location]:
+    """The location named, else one location per test establishment."""
     if name is not None:
-        candidates = [loc for loc in settings.locations.location if loc.name == name]
-        if not candidates:
+        named = [loc for loc in settings.locations.location if loc.name == name]
+        if not named:
             bootstrap.fail(f"no location named {name!r} in {settings.LOCATIONS_FILE}")
-    if not candidates:
+        return named[:1]
+    chosen: dict[int, Location] = {}
+    for loc in settings.locations.location:
+        if loc.test_establishment is not None:
+            chosen.setdefault(loc.test_establishment, loc)
+    if not chosen:
         bootstrap.fail("no location has a test_establishment: set one in the locations file to probe it")
-    return candidates[0]
+    return list(chosen.values())
 
 
-def _show_probe(run: object, report_dir: Path) -> None:
-    from tripleseat_revel.golive.probe import ProbeRun
-
-    assert isinstance(run, ProbeRun)
+def _show_probe(run: ProbeRun, report_dir: Path) -> None:
     table = Table(title=f"Revel probe, establishment {run.establishment}")
     for column in ("behaviour", "verdict", "what Revel did"):
         table.add_column(column, overflow="fold")
