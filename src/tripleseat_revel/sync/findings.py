@@ -64,13 +64,19 @@ def load(db: Database, establishment: int | None = None) -> list[Finding]:
     with db.session() as session:
         return [
             Finding(
-                r.behaviour, _verdict(r.verdict), r.detail, r.establishment_id, r.probe_order_id, r.probed_at
+                r.behaviour,
+                as_verdict(r.verdict),
+                r.detail,
+                r.establishment_id,
+                r.probe_order_id,
+                r.probed_at,
             )
             for r in session.scalars(query)
         ]
 
 
-def _verdict(value: str) -> Verdict:
+def as_verdict(value: str) -> Verdict:
+    """A stored verdict (anything unexpected reads as unknown)."""
     return "confirmed" if value == "confirmed" else "refuted" if value == "refuted" else "unknown"
 
 
