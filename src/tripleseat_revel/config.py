@@ -352,6 +352,7 @@ class Settings(BaseSettings):
 
     # Email
     SENDGRID_API_KEY: SecretStr | None = None
+    SENDGRID_API_URL: str = "https://api.sendgrid.com"
     SMTP_URL: SecretStr | None = None
     EMAIL_FROM: str | None = Field(
         default=None, validation_alias=AliasChoices("EMAIL_FROM", "TRIPLESEAT_EMAIL_SENDER")

@@ -20,3 +20,13 @@ def amending(sandbox: SandboxServer, tmp_path: Path) -> Iterator[Connector]:
         sandbox, tmp_path, LOCATIONS_FILE=str(amend_locations(tmp_path)), **FAST
     ) as running:
         yield running
+
+
+@pytest.fixture
+def refunding(sandbox: SandboxServer, tmp_path: Path) -> Iterator[Connector]:
+    """An amending connector that writes refunds as negative payments (`REVEL_REFUNDS=true`)."""
+    locations = str(amend_locations(tmp_path))
+    with running_connector(
+        sandbox, tmp_path, LOCATIONS_FILE=locations, REVEL_REFUNDS="true", **FAST
+    ) as running:
+        yield running

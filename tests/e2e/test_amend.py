@@ -82,15 +82,6 @@ def test_a_refunded_deposit_is_drift_when_refunds_are_not_written(
     assert only_order(sandbox, event["id"])["payments"] == before["payments"]
 
 
-@pytest.fixture
-def refunding(sandbox: SandboxServer, tmp_path: Path) -> Iterator[Connector]:
-    locations = str(amend_locations(tmp_path))
-    with running_connector(
-        sandbox, tmp_path, LOCATIONS_FILE=locations, REVEL_REFUNDS="true", **FAST
-    ) as running:
-        yield running
-
-
 def test_a_refunded_deposit_is_refunded_on_the_order_where_refunds_are_written(
     refunding: Connector, sandbox: SandboxServer
 ) -> None:

@@ -188,8 +188,9 @@ def test_a_removed_discount_is_written_and_a_kept_one_is_not() -> None:
         (RevelBehaviour(item_delete=False), {}, (("8", "12"),), "remove at the POS"),
         (DEFAULT, {"paid": D("50.00")}, (("10", "12"),), "a refund of 50.00"),
         (DEFAULT, {"totals": OrderTotals(establishment=9)}, (("10", "12"),), "stays where it was"),
+        (RevelBehaviour(payment_type=False), {"paid": D("-50.00")}, (("10", "12"),), "refuses payment type"),
     ],
-    ids=["closed-order", "no-item-delete", "refund", "another-establishment"],
+    ids=["closed-order", "no-item-delete", "refund", "another-establishment", "payment-type-refused"],
 )
 def test_what_revel_cannot_do_is_refused_with_the_reason(
     behaviour: RevelBehaviour,

@@ -330,6 +330,7 @@ def db_upgrade() -> None:
 
 def _register_optional() -> None:
     from tripleseat_revel.cli.demo import demo
+    from tripleseat_revel.cli.doctor import doctor
     from tripleseat_revel.cli.reports import digest, reconcile
     from tripleseat_revel.sandbox.cli import sandbox
 
@@ -337,6 +338,7 @@ def _register_optional() -> None:
     app.command(help="The whole main job against the simulators on the embedded default.")(demo)
     app.command()(reconcile)
     app.command()(digest)
+    app.command()(doctor)
 
 
 _register_optional()

@@ -11,6 +11,7 @@ from tripleseat_revel.models.oauth_token import OAuthToken
 from tripleseat_revel.models.product_mapping import ProductMappingRow
 from tripleseat_revel.models.rate_slot import RateSlot
 from tripleseat_revel.models.replica import Replica
+from tripleseat_revel.models.revel_finding import RevelFinding
 from tripleseat_revel.models.revel_op import RevelOp
 from tripleseat_revel.models.switch import Switch
 from tripleseat_revel.models.sync_pending import SyncPending
@@ -28,6 +29,7 @@ __all__ = [
     "ProductMappingRow",
     "RateSlot",
     "Replica",
+    "RevelFinding",
     "RevelOp",
     "Switch",
     "SyncPending",

@@ -87,7 +87,7 @@ def _scrubbed(email: Email) -> Email:
 
 def transport_from_settings(settings: Settings) -> Transport:
     if settings.SENDGRID_API_KEY is not None:
-        return SendGridTransport(settings.SENDGRID_API_KEY.get_secret_value())
+        return SendGridTransport(settings.SENDGRID_API_KEY.get_secret_value(), settings.SENDGRID_API_URL)
     if settings.SMTP_URL is not None:
         return SmtpTransport(
             settings.SMTP_URL.get_secret_value(),

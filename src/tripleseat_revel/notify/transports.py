@@ -108,12 +108,45 @@ class SmtpTransport:
                 server.login(self.username or "", self.password or "")
             server.send_message(message)
 
+    def check(self) -> list[str]:
+        """Talk to the server without sending (EHLO, STARTTLS, login), under the same rules as a
+        send (credentials only under TLS): what it answered, in words; raises
+        (smtplib.SMTPException, OSError) when it does not answer as it should."""
+        try:
+            server = self.connect()
+        except SmtpRefused as exc:
+            raise smtplib.SMTPException(str(exc)) from exc
+        said = ["EHLO 250"]
+        with server:
+            if self.implicit_tls:
+                said.append("TLS")
+            elif isinstance(server.sock, ssl.SSLSocket):
+                said.append("STARTTLS")
+            else:
+                said.append("no STARTTLS offered")
+            if self.has_credentials:
+                server.login(self.username or "", self.password or "")
+                said.append("login accepted")
+        return said
+
 
 class SendGridTransport:
     name = "sendgrid"
 
-    def __init__(self, api_key: str) -> None:
+    def __init__(self, api_key: str, api_url: str = "https://api.sendgrid.com") -> None:
         self.api_key = api_key
+        self.api_url = api_url.rstrip("/")
+
+    def check(self, timeout: float = 20) -> int:
+        """A read-only call (`GET /v3/scopes`): the HTTP status SendGrid answered with this key."""
+        import httpx
+
+        response = httpx.get(
+            f"{self.api_url}/v3/scopes",
+            headers={"Authorization": f"Bearer {self.api_key}"},
+            timeout=timeout,
+        )
+        return response.status_code
 
     def send(self, message: EmailMessage) -> None:
         from sendgrid import SendGridAPIClient
@@ -128,6 +161,6 @@ class SendGridTransport:
             plain_text_content=text.get_content() if text else None,
             html_content=html.get_content() if html else None,
         )
-        response = SendGridAPIClient(self.api_key).send(mail)
+        response = SendGridAPIClient(self.api_key, host=self.api_url).send(mail)
         if response.status_code >= 300:
             raise RuntimeError(f"SendGrid answered {response.status_code}")

@@ -80,6 +80,11 @@ class Mappings:
     def __init__(self, entries: Mapping[tuple[int, int | None], int] | None = None) -> None:
         self._entries = dict(entries or {})
 
+    @property
+    def entries(self) -> dict[tuple[int, int | None], int]:
+        """{(menu_item_id, establishment or None): product id}."""
+        return dict(self._entries)
+
     def lookup(self, menu_item_id: int | None, establishment: int) -> int | None:
         if menu_item_id is None:
             return None

@@ -176,6 +176,8 @@ class RevelBehaviour:
     item_delete: bool = True  # an OrderItem can be deleted
     refunds: bool = False  # a negative Payment records a refund
     discounts_stack: bool = False  # a second discount PATCH adds to the first instead of replacing it
+    payment_type: bool = True  # the configured payment type is accepted (a probe may find it refused)
+    totals_kept: bool = True  # the final PATCH's totals are kept (a probe may find them recomputed)
 
 
 class Writes(_Frozen):
@@ -302,6 +304,12 @@ def _refusal(
             f"{r.line.quantity} x product {r.line.product_id} @ {r.line.price:.2f}" for r in removals
         )
         return f"Revel does not let the connector remove order lines; remove at the POS: {lines}"
+    if payment > 0 and not behaviour.payment_type:
+        return (
+            f"Revel refuses payment type {plan.revel.payment_type} in establishment {plan.establishment} "
+            f"(found by `doctor --probe`): record the {payment:.2f} paid at the POS, or set [revel] "
+            "payment_type to one it accepts"
+        )
     if payment < 0 and not behaviour.refunds:
         return (
             f"a refund of {-payment:.2f} (TripleSeat shows {plan.totals.paid:.2f} paid, the order "

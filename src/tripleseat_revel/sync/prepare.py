@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tripleseat_revel.integrations.tripleseat.errors import TripleSeatNotFound
 from tripleseat_revel.integrations.tripleseat.schemas import Event
-from tripleseat_revel.sync import ledger
+from tripleseat_revel.sync import findings, ledger
 from tripleseat_revel.sync.catalogue import load_mappings
 from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.sync.decide import (
@@ -356,4 +356,20 @@ def prepare(
     if view.order_for(target.local_id) is None:
         with rt.db.session() as session:
             recorded = ledger.recorded_order(session, target.local_id)
-    return _compare(plan, view, target, begun, base, recorded)
+    return _payment_refused(rt, _compare(plan, view, target, begun, base, recorded), base)
+
+
+def _payment_refused(rt: Runtime, prepared: PlannedKinds, base: dict[str, object]) -> AnyPrepared:
+    """A new order with a payment where `doctor --probe` found the payment type refused: no order
+    is made (it could not be paid); the operator fixes `[revel] payment_type` or pays at the POS."""
+    if not isinstance(prepared, Write) or prepared.mode != "create" or prepared.plan.totals.paid <= 0:
+        return prepared
+    plan = prepared.plan
+    if findings.behaviour_for(rt.db, rt.settings, plan.establishment).payment_type:
+        return prepared
+    reason = (
+        f"Revel refuses payment type {plan.revel.payment_type} in establishment {plan.establishment} "
+        f"(found by `doctor --probe`), and {plan.totals.paid:.2f} is paid: no order was made; set "
+        "[revel] payment_type to a type Revel accepts there, then sync again"
+    )
+    return Problem.model_validate({**base, "outcome": Outcome.FAILED_CONFIG, "reason": reason})

@@ -20,7 +20,7 @@ from tripleseat_revel.integrations.tripleseat.schemas import Event
 from tripleseat_revel.kit.http import VendorError
 from tripleseat_revel.logging import get_logger
 from tripleseat_revel.models import EventRecord, RevelOp
-from tripleseat_revel.sync import ledger
+from tripleseat_revel.sync import findings, ledger
 from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.sync.outcomes import EventState
 from tripleseat_revel.sync.plan import TEST_LOCAL_ID_PREFIX, local_id_for
@@ -160,7 +160,7 @@ def absent_orders(rt: Runtime, event_ids: list[int], override: bool) -> dict[int
     """For the events whose order we never started: the ones Revel has no order for, found with
     one call per LOOKUP_BATCH events. {event_id: {local_id, checked_at}}; a batch that fails or
     whose answer cannot be trusted gives no hint (its syncs look up one by one)."""
-    if not rt.settings.REVEL_BATCH_LOOKUP or len(event_ids) < 2:
+    if len(event_ids) < 2 or not findings.batch_lookup(rt.db, rt.settings):
         return {}
     local_ids = {event_id: local_id_for(event_id, override=override) for event_id in event_ids}
     with rt.db.session() as session:

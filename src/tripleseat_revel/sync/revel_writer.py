@@ -95,6 +95,7 @@ class WritePlan:
     before: OrderSnapshot
     writes: tuple[AnyWrite, ...]
     refusal: str | None = None
+    note: str | None = None  # what a mismatch should be read with (a finding of `doctor --probe`)
 
 
 class OrderWriter:
@@ -284,7 +285,18 @@ class OrderWriter:
                 ledger.begin_writes(session, plan.event_id)
             message = f"{len(planned.writes)} write(s) to order {ref.order_id}"
             self._audit(plan, "revel.writes.planned", message, writes=[w.key for w in planned.writes])
-        return WritePlan(key, before, tuple(planned.writes), planned.refusal)
+        return WritePlan(key, before, tuple(planned.writes), planned.refusal, self._note_totals(plan))
+
+    def _note_totals(self, plan: OrderPlan) -> str | None:
+        if self.behaviour.totals_kept:
+            return None
+        # Safe: the order is still verified against TripleSeat's figures, never Revel's own, so a
+        # recomputed total that differs is a failure to look at, not a silent new truth.
+        return (
+            f"Revel recomputes order totals in establishment {plan.establishment} (found by "
+            "`doctor --probe`) instead of keeping those the connector writes; check the "
+            "establishment's tax and discount set-up in Revel"
+        )
 
     # ---- 3. one write -----------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from tripleseat_revel.logging import register_secrets
 from tripleseat_revel.sync.context import Runtime
-from tripleseat_revel.web import api, dashboard, health, oauth, problems, webhooks
+from tripleseat_revel.web import api, dashboard, doctor, health, oauth, problems, webhooks
 from tripleseat_revel.web.dashboard.session import session_secret
 from tripleseat_revel.web.errors import install_error_handler
 from tripleseat_revel.web.https import install_hsts
@@ -33,6 +33,7 @@ def create_app(rt: Runtime, engine: Engine | None = None) -> FastAPI:
     app.include_router(webhooks.router)
     app.include_router(api.router)
     app.include_router(problems.router)
+    app.include_router(doctor.router)
     app.include_router(oauth.router)
     dashboard.install(app)
     return app

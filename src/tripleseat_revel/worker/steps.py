@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from tripleseat_revel.integrations.tripleseat.schemas import Event
 from tripleseat_revel.kit.http import is_retryable
-from tripleseat_revel.sync import ledger
+from tripleseat_revel.sync import findings, ledger
 from tripleseat_revel.sync.context import Ask, Runtime
 from tripleseat_revel.sync.notifications import notify_outcome
 from tripleseat_revel.sync.order_diff import Answer, AnyWrite, RevelBehaviour
@@ -81,12 +81,10 @@ def begin(rt: Runtime, event_id: int, run: RunContext) -> Begun:
     )
 
 
-def behaviour(rt: Runtime) -> RevelBehaviour:
-    """What the connector assumes of this Revel where its documentation is silent (settings)."""
-    s = rt.settings
-    return RevelBehaviour(
-        item_delete=s.REVEL_ITEM_DELETE, refunds=s.REVEL_REFUNDS, discounts_stack=s.REVEL_DISCOUNTS_STACK
-    )
+def behaviour(rt: Runtime, establishment: int) -> RevelBehaviour:
+    """What the connector assumes of this establishment's Revel where its documentation is silent
+    (the settings, overridden by the findings of `doctor --probe`)."""
+    return findings.behaviour_for(rt.db, rt.settings, establishment)
 
 
 def writer(rt: Runtime, prepared: Write, run: RunContext) -> OrderWriter:
@@ -95,7 +93,7 @@ def writer(rt: Runtime, prepared: Write, run: RunContext) -> OrderWriter:
         rt.revel,
         tz=ZoneInfo(prepared.timezone),
         clock=rt.clock,
-        behaviour=behaviour(rt),
+        behaviour=behaviour(rt, prepared.plan.establishment),
         correlation_id=run.correlation_id,
         workflow_id=run.workflow_id,
     )

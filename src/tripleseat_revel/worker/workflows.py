@@ -87,6 +87,8 @@ def _write(steps: SyncSteps, prepared: Write, run: RunContext) -> Ended:
         reason = f"Revel's order {ref.order_id} differs from the plan after the writes: " + "; ".join(
             problems
         )
+        if planned.note:
+            reason = f"{planned.note}. {reason}"
         return Ended(Outcome.FAILED_MONEY_MISMATCH, reason, problems)
     return _verified(prepared, ref, written=bool(planned.writes))
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from tripleseat_revel.integrations.revel.errors import (
     WRITES,
     RevelError,
+    RevelNotFound,
     RevelResponseError,
     error_from_response,
     transport_error,
@@ -32,6 +33,7 @@ from tripleseat_revel.integrations.revel.schemas import (
     Page,
     Payment,
     Product,
+    Reference,
     User,
 )
 from tripleseat_revel.kit.http import (
@@ -43,6 +45,14 @@ from tripleseat_revel.kit.http import (
 from tripleseat_revel.kit.ratelimit import RateLimiter, Unlimited
 
 M = TypeVar("M", bound=BaseModel)
+# Where each kind of record the locations file names by id lives.
+REFERENCE_PATHS = {
+    "CustomOrderOption": "/resources/CustomOrderOption/",
+    "CustomPaymentType": "/resources/CustomPaymentType/",
+    "Discount": "/resources/Discount/",
+    "User": "/enterprise/User/",
+    "PosStation": "/resources/PosStation/",
+}
 LIST_LIMIT = 200
 MAX_PAGES = 500  # of LIST_LIMIT objects each
 
@@ -187,6 +197,23 @@ class RevelClient:
     def users(self) -> list[User]:
         return self._list(User, "/enterprise/User/", {})
 
+    def reference(self, kind: str, ident: int) -> Reference | None:
+        """One record of `kind` (a key of REFERENCE_PATHS) by id; None when Revel has none."""
+        path = REFERENCE_PATHS[kind]
+        try:
+            data = self._request("GET", f"{path}{ident}/", f"{path}{{id}}/")
+        except RevelNotFound:
+            return None
+        return self._model(Reference, data, f"{path}{{id}}/")
+
+    def orders_page(self, establishment: int, local_id: str, limit: int = 5) -> list[Order]:
+        """The first `limit` orders `?establishment=&local_id=` answers (one call: a Revel that
+        ignores the filter would otherwise be read to its last order)."""
+        endpoint = "/resources/Order/"
+        params = {"establishment": establishment, "local_id": local_id, "limit": limit}
+        page = self._model(Page, self._request("GET", endpoint, endpoint, params=params), endpoint)
+        return [self._model(Order, obj, endpoint) for obj in page.objects]
+
     def find_orders(self, establishment: int, local_id: str) -> list[Order]:
         params = {"establishment": establishment, "local_id": local_id}
         return self._list(Order, "/resources/Order/", params)
@@ -266,3 +293,6 @@ class RevelClient:
 
     def delete_order_item(self, item_id: int) -> None:
         self._request("DELETE", f"/resources/OrderItem/{item_id}/", "/resources/OrderItem/{id}/")
+
+    def delete_order(self, order_id: int) -> None:
+        self._request("DELETE", f"/resources/Order/{order_id}/", "/resources/Order/{id}/")

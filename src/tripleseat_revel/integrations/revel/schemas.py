@@ -79,6 +79,16 @@ class User(RevelModel):
         return f"{full} ({self.username})" if full and self.username else full or self.username or ""
 
 
+class Reference(RevelModel):
+    """A record orders refer to by id (custom dining option, payment type, discount, user, station)."""
+
+    id: int
+    name: str | None = None
+    username: str | None = None
+    active: bool | None = True
+    establishment: str | None = None
+
+
 class Product(RevelModel):
     id: int
     name: str = ""

@@ -97,6 +97,9 @@ class RevelSettings(BaseModel):
     # A discount PATCHed onto an order that has one: "replace" it, or "stack" another on top.
     discount_patch: Literal["replace", "stack"] = "replace"
     negative_payments: bool = True  # a Payment with a negative amount (a refund) is accepted
+    # Payment types this Revel refuses for a Payment although they exist (say, a custom type not
+    # enabled for the API, or for the establishment): played by `doctor --probe`'s variant.
+    refused_payment_types: list[int] = Field(default_factory=list)
     patch_returns_body: bool = True  # False: PATCH answers 202 with no body (Tastypie's default)
     closed_orders_locked: bool = False  # True: items and payments of a closed order refuse writes
 
@@ -293,6 +296,8 @@ class RevelState:
         """The refusals some Revel instances may make (RevelSettings)."""
         if name == "Payment" and not self.settings.negative_payments and float(record.get("amount") or 0) < 0:
             raise bad_request("Payment.amount: a payment amount cannot be negative.")
+        if name == "Payment" and record.get("payment_type") in self.settings.refused_payment_types:
+            raise bad_request(f"Payment.payment_type: payment type {record['payment_type']} is not accepted.")
         order = self._owning_order(name, record)
         locked = self.settings.closed_orders_locked and name in ("OrderItem", "Payment")
         if locked and order is not None and self._derived(order)["closed"]:

@@ -12,7 +12,13 @@ from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import RedirectResponse, Response
 
-from tripleseat_revel.web.dashboard import routes_auth, routes_events, routes_mappings, routes_ops
+from tripleseat_revel.web.dashboard import (
+    routes_auth,
+    routes_events,
+    routes_health,
+    routes_mappings,
+    routes_ops,
+)
 from tripleseat_revel.web.dashboard.auth import CsrfRejected, LoginRequired
 from tripleseat_revel.web.dashboard.views import render_anonymous
 
@@ -22,7 +28,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 def install(app: FastAPI) -> None:
     """Mount the dashboard on `app`."""
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (routes_auth, routes_events, routes_ops, routes_mappings):
+    for module in (routes_auth, routes_events, routes_ops, routes_mappings, routes_health):
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)

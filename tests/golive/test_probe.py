@@ -1,0 +1,233 @@
+"""`doctor --probe` against each variant the Revel simulator plays: the right verdict per behaviour,
+no live probe order left behind, and the connector's next sync following the finding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import FAST
+from tests.fixtures.connector_api import revel_settings, synced
+from tests.fixtures.events import DINNER, due_event
+from tests.fixtures.harness import Connector, connector_env
+from tests.fixtures.sandbox_api import change_event, orders_for, set_faults
+from tripleseat_revel.cli import app
+from tripleseat_revel.golive.probe import ProbeRun, plan_probe, run_probe
+from tripleseat_revel.sandbox.server import SandboxServer
+from tripleseat_revel.sync import findings
+from tripleseat_revel.sync.reconcile import absent_orders
+
+pytestmark = pytest.mark.e2e
+
+PROBE_EST = 4  # the test establishment of the sandbox's first two locations (8 and 9)
+BEHAVIOURS = list(findings.BEHAVIOURS)
+
+# (variant, the simulator's settings, the verdicts that are not "confirmed")
+VARIANTS: list[tuple[str, dict[str, Any], dict[str, str]]] = [
+    ("as assumed", {}, {}),
+    ("ignores the local_id filter", {"unfilterable": ["Order.local_id"]}, {"local_id_filter": "refuted"}),
+    ("ignores local_id__in", {"unfilterable": ["Order.local_id__in"]}, {"local_id_in": "refuted"}),
+    ("stacks discounts", {"discount_patch": "stack"}, {"discount_replaces": "refuted"}),
+    ("refuses DELETE of items", {"order_item_delete": False}, {"item_delete": "refuted"}),
+    ("refuses negative payments", {"negative_payments": False}, {"negative_payment": "refuted"}),
+    ("recomputes totals", {"totals": "recomputed"}, {"totals_kept": "refuted"}),
+    (
+        "rejects the payment type",
+        {"refused_payment_types": [236]},
+        {"payment_type": "refuted", "negative_payment": "unknown"},
+    ),
+]
+
+
+def probe(connector: Connector) -> ProbeRun:
+    rt = connector.rt
+    location = next(loc for loc in rt.config.location if loc.test_establishment == PROBE_EST)
+    return run_probe(rt, plan_probe(rt, location))
+
+
+def live_probe_orders(sandbox: SandboxServer, run: ProbeRun) -> list[dict[str, Any]]:
+    answer = httpx.get(f"{sandbox.revel_url}/_sandbox/orders", params={"local_id": run.local_id}, timeout=30)
+    return [o for o in answer.json()["orders"] if not o["deleted"]]
+
+
+def revel_requests(sandbox: SandboxServer, method: str, route: str) -> dict[int, int]:
+    """{status: count} of the Revel simulator's answers to `method route`."""
+    routes = httpx.get(f"{sandbox.revel_url}/_sandbox/stats", timeout=30).json()["revel"]["routes"]
+    return {r["status"]: r["count"] for r in routes if r["method"] == method and r["route"] == route}
+
+
+@pytest.mark.parametrize(("variant", "settings", "verdicts"), VARIANTS, ids=[v[0] for v in VARIANTS])
+def test_the_probe_tells_each_variant_and_cleans_up(
+    connector: Connector,
+    sandbox: SandboxServer,
+    variant: str,
+    settings: dict[str, Any],
+    verdicts: dict[str, str],
+) -> None:
+    revel_settings(sandbox, **settings)
+
+    run = probe(connector)
+
+    found = {f.behaviour: f.verdict for f in run.found}
+    assert found == {b: verdicts.get(b, "confirmed") for b in BEHAVIOURS}, variant
+    assert live_probe_orders(sandbox, run) == [], run.left
+    stored = {(f.establishment, f.behaviour): f.verdict for f in findings.load(connector.rt.db)}
+    for est in (PROBE_EST, 8, 9):  # the test establishment, and the establishments it stands for
+        assert {b: stored[(est, b)] for b in BEHAVIOURS} == found
+    assert (12, "item_delete") not in stored  # Harbor Room has its own test establishment
+    assert "# Revel probe: establishment 4" in run.markdown()
+
+
+# ---- the connector follows the findings ------------------------------------------------------
+
+
+def test_where_local_id_is_ignored_the_next_syncs_still_make_one_order(
+    connector: Connector, sandbox: SandboxServer
+) -> None:
+    revel_settings(sandbox, unfilterable=["Order.local_id"])
+    probe(connector)
+    event = due_event(sandbox)
+
+    assert synced(connector, event["id"])["outcome"] == "INJECTED"
+    assert synced(connector, event["id"])["outcome"] == "ALREADY_INJECTED"
+    assert len(orders_for(sandbox, event["id"])) == 1
+    assert not findings.batch_lookup(connector.rt.db, connector.rt.settings)
+
+
+def test_where_local_id_in_is_ignored_a_reconcile_looks_up_no_batch(
+    connector: Connector, sandbox: SandboxServer
+) -> None:
+    revel_settings(sandbox, unfilterable=["Order.local_id__in"])
+    probe(connector)
+    before = connector.rt.revel.calls
+
+    hints = absent_orders(connector.rt, [91000001, 91000002, 91000003], override=False)
+
+    assert hints == {} and connector.rt.revel.calls == before  # not one call: each sync looks up alone
+
+
+def test_where_discounts_stack_a_changed_discount_is_a_drift_not_a_second_discount(
+    amending: Connector, sandbox: SandboxServer
+) -> None:
+    revel_settings(sandbox, discount_patch="stack")
+    probe(amending)
+    event = due_event(sandbox, deposit="50.00")
+    assert synced(amending, event["id"])["outcome"] == "INJECTED"
+    change_event(sandbox, event["id"], discount="5%")
+
+    result = synced(amending, event["id"])
+
+    assert result["outcome"] == "DRIFT" and "adds a second discount" in result["reason"]
+    (order,) = orders_for(sandbox, event["id"])
+    assert len(order["applied_discounts"]) == 1
+
+
+def test_where_item_delete_is_refused_an_amend_does_not_try_it(
+    amending: Connector, sandbox: SandboxServer
+) -> None:
+    revel_settings(sandbox, order_item_delete=False)
+    probe(amending)
+    event = due_event(sandbox, deposit="50.00")
+    assert synced(amending, event["id"])["outcome"] == "INJECTED"
+    change_event(sandbox, event["id"], items=[{"menu_item_id": DINNER.menu_item_id, "quantity": 40}])
+    refused_before = revel_requests(sandbox, "DELETE", "/resources/OrderItem/{obj_id}/").get(405, 0)
+
+    result = synced(amending, event["id"])
+
+    assert result["outcome"] == "DRIFT" and "remove at the POS" in result["reason"]
+    assert revel_requests(sandbox, "DELETE", "/resources/OrderItem/{obj_id}/").get(405, 0) == refused_before
+
+
+def _refund(connector: Connector, sandbox: SandboxServer) -> dict[str, Any]:
+    event = due_event(sandbox, deposit="50.00")
+    assert synced(connector, event["id"])["outcome"] == "INJECTED"
+    change_event(sandbox, event["id"], deposit="20.00")
+    return synced(connector, event["id"])
+
+
+def test_where_negative_payments_are_accepted_a_refund_is_written(
+    amending: Connector, sandbox: SandboxServer
+) -> None:
+    assert amending.settings.REVEL_REFUNDS is False  # the setting's default: refunds at the POS
+    probe(amending)
+
+    result = _refund(amending, sandbox)
+
+    assert result["outcome"] == "AMENDED", result["reason"]
+
+
+def test_where_negative_payments_are_refused_a_refund_is_a_drift_without_trying(
+    refunding: Connector, sandbox: SandboxServer
+) -> None:
+    revel_settings(sandbox, negative_payments=False)
+    probe(refunding)
+    refused_before = revel_requests(sandbox, "POST", "/resources/Payment/").get(400, 0)
+
+    result = _refund(refunding, sandbox)
+
+    assert result["outcome"] == "DRIFT" and "refund it at the POS" in result["reason"]
+    assert revel_requests(sandbox, "POST", "/resources/Payment/").get(400, 0) == refused_before
+
+
+def test_where_totals_are_recomputed_the_mismatch_says_so(
+    connector: Connector, sandbox: SandboxServer
+) -> None:
+    revel_settings(sandbox, totals="recomputed")
+    probe(connector)
+    event = due_event(sandbox)
+
+    result = synced(connector, event["id"])
+
+    assert result["outcome"] == "FAILED_MONEY_MISMATCH"
+    assert "Revel recomputes order totals in establishment 8" in result["reason"]
+
+
+def test_where_the_payment_type_is_refused_no_order_is_made(
+    connector: Connector, sandbox: SandboxServer
+) -> None:
+    revel_settings(sandbox, refused_payment_types=[236])
+    probe(connector)
+    event = due_event(sandbox)
+
+    result = synced(connector, event["id"])
+
+    assert result["outcome"] == "FAILED_CONFIG" and "payment type 236" in result["reason"]
+    assert orders_for(sandbox, event["id"]) == []
+
+
+def test_the_command_asks_first_and_saves_its_report(sandbox: SandboxServer, tmp_path: Path) -> None:
+    env = connector_env(sandbox, f"sqlite:///{tmp_path / 'probe.db'}", tmp_path, **FAST)
+    runner = CliRunner()
+
+    declined = runner.invoke(app, ["doctor", "--probe"], env=env, input="n\n")
+    assert declined.exit_code == 1 and "nothing was written" in declined.output
+    assert httpx.get(f"{sandbox.revel_url}/_sandbox/writes", timeout=30).json()["writes"] == []
+
+    done = runner.invoke(
+        app,
+        ["doctor", "--probe", "--yes", "--report-dir", str(tmp_path / "reports")],
+        env={**env, "COLUMNS": "200"},
+    )
+    assert done.exit_code == 0, done.output
+    (report,) = (tmp_path / "reports").glob("revel-probe-4-*.md")
+    assert list((tmp_path / "reports").glob("revel-probe-14-*.md"))  # each test establishment once
+    assert f"report: {report}" in done.output.replace("\n", "")
+    assert "| totals_kept |" in report.read_text() and "**confirmed**" in report.read_text()
+
+
+def test_a_probe_that_revel_breaks_off_cleans_up_and_stores_nothing(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    env = connector_env(sandbox, f"sqlite:///{tmp_path / 'probe.db'}", tmp_path, **FAST)
+    set_faults(sandbox, "revel", error_rate=1.0, error_statuses=[500], methods=["PATCH"], max_faults=1)
+
+    done = CliRunner().invoke(app, ["doctor", "--probe", "--yes"], env={**env, "COLUMNS": "300"})
+
+    assert done.exit_code == 1
+    assert "the probe stopped" in done.output and "nothing was stored" in done.output
+    orders = httpx.get(f"{sandbox.revel_url}/_sandbox/orders", params={"written": "true"}, timeout=30).json()
+    assert [o["deleted"] for o in orders["orders"]] == [True]
