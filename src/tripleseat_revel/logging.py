@@ -151,7 +151,11 @@ def configure_logging(*, fmt: str = "console", level: str = "INFO", secrets: lis
     renderer: Any = (
         structlog.processors.JSONRenderer()
         if json_lines
-        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        # Plain tracebacks: rich's show local variables, cut long values short and wrap long
+        # lines, so part of a secret could be printed where the whole-string scrubber misses it.
+        else structlog.dev.ConsoleRenderer(
+            colors=sys.stderr.isatty(), exception_formatter=structlog.dev.plain_traceback
+        )
     )
     # JSON needs the traceback as text; the console renderer formats exc_info itself.
     exc = [structlog.processors.format_exc_info] if json_lines else []
