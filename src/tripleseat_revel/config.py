@@ -393,6 +393,22 @@ class Settings(BaseSettings):
             parse_keys(value.get_secret_value())
         return value
 
+    @field_validator("SMTP_URL")
+    @classmethod
+    def _smtp_url(cls, value: SecretStr | None) -> SecretStr | None:
+        """smtp:// or smtps://, a host, a numeric port if any (the message never repeats the URL:
+        it holds the password)."""
+        if value is None:
+            return None
+        parts = urlsplit(value.get_secret_value())
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError("expected smtp://user:password@host:587 or smtps://user:password@host:465")
+        try:
+            _ = parts.port
+        except ValueError:
+            raise ValueError("the port is not a number from 1 to 65535") from None
+        return value
+
     @field_validator("FORWARDED_ALLOW_IPS")
     @classmethod
     def _proxies(cls, value: str) -> str:

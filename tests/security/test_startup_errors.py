@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from cryptography.fernet import Fernet
 
 from tests.fixtures.harness import ADMIN_TOKEN
@@ -84,3 +85,17 @@ def test_serve_with_a_key_that_does_not_decrypt_the_session_secret_is_one_line(t
     assert line.startswith(
         "error: configuration: TOKEN_ENCRYPTION_KEY does not decrypt the stored session secret"
     )
+
+
+@pytest.mark.parametrize(
+    "url", ["smtp://mailer:pa55-w0rd-smtp@mail.example:notaport", "mailto:ops@example.com", "smtp://:587"]
+)
+def test_serve_with_a_malformed_smtp_url_is_one_line_without_the_password(tmp_path: Path, url: str) -> None:
+    result = _run(tmp_path, _env(tmp_path, SMTP_URL=url), "serve", "--host", "127.0.0.1", "--port", "9")
+
+    assert result.returncode == 2, result.stderr[-2000:]
+    lines = _error_lines(result)
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("error: configuration: environment/.env: SMTP_URL: ")
+    assert "pa55-w0rd-smtp" not in result.stdout + result.stderr
+    assert not (tmp_path / "connector.db").exists()  # refused before touching anything
