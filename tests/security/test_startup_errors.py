@@ -16,6 +16,10 @@ from tests.fixtures.harness import ADMIN_TOKEN
 from tripleseat_revel import migrate
 from tripleseat_revel.config import load_settings
 from tripleseat_revel.db import Database
+from tripleseat_revel.integrations.tripleseat.client import TokenState
+from tripleseat_revel.integrations.tripleseat.tokens import DatabaseTokenStore
+from tripleseat_revel.kit.crypto import TokenCipher
+from tripleseat_revel.sandbox.server import SandboxServer
 from tripleseat_revel.sandbox.world import LOCATIONS_FILE
 from tripleseat_revel.web.dashboard.session import session_secret
 
@@ -39,8 +43,8 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
         OUTBOX_DIR=str(tmp_path / "outbox"),
         SESSION_SECRET="",
         LOG_FORMAT="console",
-        **extra,
     )
+    env.update(extra)
     return env
 
 
@@ -99,3 +103,25 @@ def test_serve_with_a_malformed_smtp_url_is_one_line_without_the_password(tmp_pa
     assert lines[0].startswith("error: configuration: environment/.env: SMTP_URL: ")
     assert "pa55-w0rd-smtp" not in result.stdout + result.stderr
     assert not (tmp_path / "connector.db").exists()  # refused before touching anything
+
+
+def test_locations_init_with_a_key_that_does_not_decrypt_the_tokens_is_one_line(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    env = _env(tmp_path, **sandbox.world.env(sandbox.tripleseat_url, sandbox.revel_url))
+    env.update(LOCATIONS_FILE=str(tmp_path / "locations.toml"))
+    db = Database(env["DATABASE_URL"])
+    cipher = TokenCipher(env["TOKEN_ENCRYPTION_KEY"])
+    migrate.upgrade(db.engine, token_cipher=cipher)
+    DatabaseTokenStore(db, cipher=cipher).save(TokenState("access-token-1234", "refresh-token-5678"))
+    db.dispose()
+    env["TOKEN_ENCRYPTION_KEY"] = Fernet.generate_key().decode()  # the wrong key
+
+    result = _run(tmp_path, env, "locations", "init", "--yes", "--output", str(tmp_path / "out.toml"))
+
+    assert result.returncode == 2, result.stderr[-2000:]
+    lines = _error_lines(result)
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(
+        "error: configuration: TOKEN_ENCRYPTION_KEY does not decrypt the stored OAuth tokens"
+    )
