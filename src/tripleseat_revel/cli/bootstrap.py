@@ -7,7 +7,7 @@ from typing import NoReturn
 import typer
 
 from tripleseat_revel import migrate
-from tripleseat_revel.checklist import unsafe_settings
+from tripleseat_revel.checklist import start_warnings, unsafe_settings
 from tripleseat_revel.cli.render import err
 from tripleseat_revel.config import ConfigError, Settings, load_settings, validate_for_service
 from tripleseat_revel.db import Database
@@ -33,7 +33,10 @@ def settings(**overrides: object) -> Settings:
 
 
 def refuse_unsafe(loaded: Settings, *, web_host: str | None) -> None:
-    """The production checklist: exit (code 2) with one line per unsafe setting."""
+    """The production checklist: exit (code 2) with one line per unsafe setting (after a `!` line
+    per setting that is allowed but worth knowing)."""
+    for warning in start_warnings(loaded):
+        err.print(f"[bold yellow]![/] warning: {warning}", soft_wrap=True)
     problems = unsafe_settings(loaded, web_host=web_host)
     for problem in problems:
         err.print(f"[bold red]error:[/] unsafe configuration: {problem}", soft_wrap=True)
