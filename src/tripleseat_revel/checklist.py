@@ -94,3 +94,26 @@ def unsafe_settings(
     if web_host is not None:
         problems.append(_public_url(settings, web_host))
     return [problem for problem in problems if problem is not None]
+
+
+def start_warnings(
+    settings: Settings, *, offers_tls: Callable[[SmtpTransport], bool] = SmtpTransport.offers_tls
+) -> list[str]:
+    """Settings that are allowed but worth a line at start (`serve` and `worker` print them with
+    `!` and start): an SMTP relay without STARTTLS gets no password, yet the alerts still cross
+    the network in clear."""
+    if settings.SMTP_URL is None or settings.SENDGRID_API_KEY is not None or settings.SMTP_ALLOW_PLAINTEXT:
+        return []
+    smtp = SmtpTransport(settings.SMTP_URL.get_secret_value(), ca_file=settings.SMTP_CA_FILE)
+    if smtp.implicit_tls or smtp.has_credentials:  # with a password it is a refusal (`_smtp`)
+        return []
+    try:
+        if offers_tls(smtp):
+            return []
+    except OSError:
+        return []
+    return [
+        f"SMTP_URL: the relay {smtp.host}:{smtp.port} offers no STARTTLS, so the alerts (event names, "
+        "customers, amounts) go to it in clear (use a relay with STARTTLS or smtps://, or "
+        "SMTP_ALLOW_PLAINTEXT=true for a trusted local relay)"
+    ]

@@ -7,6 +7,7 @@ A bad value fails at start-up with one line naming the key and where it came fro
 
 from __future__ import annotations
 
+import ipaddress
 import tomllib
 from functools import cached_property
 from pathlib import Path
@@ -310,8 +311,12 @@ class Settings(BaseSettings):
     TOKEN_ENCRYPTION_KEY: SecretStr | None = None
     PORT: int = Field(default=8000, ge=1, le=65535)
     PUBLIC_URL: str | None = None
-    # Proxies whose X-Forwarded-For/-Proto uvicorn believes (comma-separated IPs or networks, or *).
+    # Proxies whose X-Forwarded-For/-Proto are believed (comma-separated IPs or networks, or * when
+    # only the platform's proxies, of unknown addresses, reach the app). The client is read from
+    # the right of X-Forwarded-For: the FORWARDED_HOPS-th address (each proxy in front appends
+    # one), or the first before it that is not in FORWARDED_ALLOW_IPS (web/forwarded.py).
     FORWARDED_ALLOW_IPS: str = "127.0.0.1"
+    FORWARDED_HOPS: int = Field(default=1, ge=1, le=10)
     # `serve` refuses a non-loopback interface without an https PUBLIC_URL unless this is true.
     ALLOW_INSECURE_HTTP: bool = False
     EXECUTOR_ID: str | None = None
@@ -387,6 +392,33 @@ class Settings(BaseSettings):
     def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None:
             parse_keys(value.get_secret_value())
+        return value
+
+    @field_validator("SMTP_URL")
+    @classmethod
+    def _smtp_url(cls, value: SecretStr | None) -> SecretStr | None:
+        """smtp:// or smtps://, a host, a numeric port if any (the message never repeats the URL:
+        it holds the password)."""
+        if value is None:
+            return None
+        parts = urlsplit(value.get_secret_value())
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError("expected smtp://user:password@host:587 or smtps://user:password@host:465")
+        try:
+            _ = parts.port
+        except ValueError:
+            raise ValueError("the port is not a number from 1 to 65535") from None
+        return value
+
+    @field_validator("FORWARDED_ALLOW_IPS")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        for item in (part.strip() for part in value.split(",")):
+            if item and item != "*":
+                try:
+                    ipaddress.ip_network(item, strict=False)
+                except ValueError:
+                    raise ValueError(f"{item!r} is not an IP address or network (or *)") from None
         return value
 
     @field_validator("DAY_OF_SWEEP_TIME")

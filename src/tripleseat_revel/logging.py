@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import threading
 import uuid
 from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
@@ -24,7 +25,11 @@ from typing import Any
 import structlog
 
 SECRET_KEYS = ("authorization", "token", "secret", "password", "api_key", "signature", "cookie")
-_secret_values: list[str] = []
+SLOT_SIZE = 4  # values kept per slot: e.g. the current and the previous access and refresh token
+_fixed: list[str] = []  # configured secrets: kept for the life of the process
+_slots: dict[str, list[str]] = {}  # secrets that get replaced (OAuth tokens), most recent first
+_secret_values: list[str] = []  # what the scrubber looks for: both, longest first
+_registry_lock = threading.Lock()
 _configured = False
 
 
@@ -57,16 +62,37 @@ def scrub_secrets(
     return event_dict
 
 
-def register_secrets(values: list[str]) -> None:
-    """Add values (tokens fetched at run time, configured keys) that must never be logged."""
-    for value in values:
-        if not value or len(value) < 4:
-            continue
-        # As written, and as it reads inside a JSON log line (quotes, backslashes escaped).
-        for form in {value, json.dumps(value)[1:-1]}:
-            if form not in _secret_values:
-                _secret_values.append(form)
-    _secret_values.sort(key=len, reverse=True)
+def _forms(value: str) -> list[str]:
+    """`value` as written, and as it reads inside a JSON log line (quotes, backslashes escaped)."""
+    return list(dict.fromkeys([value, json.dumps(value)[1:-1]]))
+
+
+def _publish() -> None:
+    global _secret_values
+    known = dict.fromkeys(_fixed)
+    for values in _slots.values():
+        known.update(dict.fromkeys(form for value in values for form in _forms(value)))
+    _secret_values = sorted(known, key=len, reverse=True)  # one swap: readers see old or new
+
+
+def register_secrets(values: list[str], *, slot: str | None = None) -> None:
+    """Values that must never be logged. Without `slot`: kept for good (configured secrets). In a
+    named `slot` (tokens that are replaced, e.g. "tripleseat-oauth"): only the SLOT_SIZE most
+    recently registered values are kept, so the list does not grow with every refresh."""
+    wanted = [value for value in values if value and len(value) >= 4]
+    with _registry_lock:
+        if slot is None:
+            _fixed.extend(form for value in wanted for form in _forms(value) if form not in _fixed)
+        else:
+            recent = _slots.get(slot, [])
+            fresh = list(dict.fromkeys(wanted))
+            _slots[slot] = (fresh + [v for v in recent if v not in fresh])[:SLOT_SIZE]
+        _publish()
+
+
+def registered_secret_count() -> int:
+    """How many strings the scrubber looks for (each secret as written and JSON-escaped)."""
+    return len(_secret_values)
 
 
 def scrub_text(text: str) -> str:
@@ -151,7 +177,11 @@ def configure_logging(*, fmt: str = "console", level: str = "INFO", secrets: lis
     renderer: Any = (
         structlog.processors.JSONRenderer()
         if json_lines
-        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        # Plain tracebacks: rich's show local variables, cut long values short and wrap long
+        # lines, so part of a secret could be printed where the whole-string scrubber misses it.
+        else structlog.dev.ConsoleRenderer(
+            colors=sys.stderr.isatty(), exception_formatter=structlog.dev.plain_traceback
+        )
     )
     # JSON needs the traceback as text; the console renderer formats exc_info itself.
     exc = [structlog.processors.format_exc_info] if json_lines else []

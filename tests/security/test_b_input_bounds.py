@@ -66,6 +66,16 @@ def test_retrying_an_out_of_range_event_id_is_a_4xx(api: Dashboard, event_id: st
     assert response.status_code == 422
 
 
+@pytest.mark.parametrize("event_id", ["1" * 30, str(2**63), "0", "-5"])
+def test_saving_a_mapping_with_an_out_of_range_event_to_retry_is_a_4xx(api: Dashboard, event_id: str) -> None:
+    # the events to retry ride along with the mapping form (before: any int, a 500 in the database)
+    form = {"menu_item_id": "41", "establishment": "1", "other_product": "801", "retry": "true"}
+
+    response = api.client.post("/mappings", data={**form, "event_id": ["7", event_id]})
+
+    assert response.status_code == 422
+
+
 @pytest.mark.parametrize("query", [HUGE, "9" * 5000, str(2**63), "0" * 30 + "1"])
 def test_searching_an_out_of_range_number_finds_nothing(api: Dashboard, query: str) -> None:
     response = api.client.get("/", params={"q": query})

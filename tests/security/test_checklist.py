@@ -114,3 +114,22 @@ def test_keygen_prints_secrets_the_checklist_accepts() -> None:
     made = dict(line.split("=", 1) for line in result.output.splitlines())
     assert sorted(made) == ["ADMIN_TOKEN", "SESSION_SECRET", "TOKEN_ENCRYPTION_KEY"]
     assert _problems(**made) == []
+
+
+def test_a_relay_without_starttls_is_a_warning_even_without_credentials(
+    plain_relay: Relay, starttls_relay: Relay, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from tripleseat_revel.checklist import start_warnings
+    from tripleseat_revel.cli import bootstrap
+
+    no_password = plain_relay.url.replace("mailer:relay-password-9f3k@", "")
+    (warning,) = start_warnings(_settings(SMTP_URL=no_password))
+    bootstrap.refuse_unsafe(_settings(SMTP_URL=no_password), web_host="0.0.0.0")  # starts nonetheless
+
+    assert (
+        warning.startswith("SMTP_URL: the relay 127.0.0.1:") and "alerts" in warning and "in clear" in warning
+    )
+    assert "! warning: SMTP_URL: the relay" in capfd.readouterr().err
+    assert start_warnings(_settings(SMTP_URL=no_password, SMTP_ALLOW_PLAINTEXT="true")) == []
+    tls = starttls_relay.url.replace("mailer:relay-password-9f3k@", "")
+    assert start_warnings(_settings(SMTP_URL=tls, SMTP_CA_FILE=str(starttls_relay.ca_file))) == []

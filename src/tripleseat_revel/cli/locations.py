@@ -21,6 +21,7 @@ from tripleseat_revel.cli import bootstrap
 from tripleseat_revel.cli.render import console
 from tripleseat_revel.config import ConfigError, Settings, load_locations_file, validate_vendor_credentials
 from tripleseat_revel.db import Database
+from tripleseat_revel.kit.crypto import CipherError
 from tripleseat_revel.kit.http import VendorError
 from tripleseat_revel.logging import configure_logging
 from tripleseat_revel.setup.accounts import Accounts, Named
@@ -43,8 +44,14 @@ def _read(loaded: Settings) -> Accounts:
     from tripleseat_revel.setup.accounts import read_accounts
 
     db = Database(loaded.DATABASE_URL)
-    migrate.upgrade(db.engine)  # the TripleSeat client keeps its rotated tokens there
-    ts, revel = build_vendor_clients(loaded, db)
+    try:
+        # the TripleSeat client keeps its rotated tokens there, encrypted as `serve` does
+        migrate.upgrade(db.engine, token_cipher=loaded.token_cipher())
+        ts, revel = build_vendor_clients(loaded, db)
+        ts.tokens.load()  # a key that cannot read them: one line now, not a traceback mid-read
+    except CipherError as exc:
+        db.dispose()
+        bootstrap.fail(f"configuration: {exc}")
     try:
         with console.status("reading TripleSeat's locations and Revel's establishments (reads only)"):
             return read_accounts(ts, revel)

@@ -52,17 +52,18 @@ class TokenCipher:
             return value
         return PREFIX + self._fernet.encrypt(value.encode()).decode()
 
-    def decrypt(self, stored: str | None) -> str | None:
-        """The value behind a stored one; a row from before encryption is returned as it is."""
+    def decrypt(self, stored: str | None, *, what: str = "OAuth tokens") -> str | None:
+        """The value behind a stored one; a row from before encryption is returned as it is.
+        `what` names the stored value in the CipherError (the operator's one line)."""
         if stored is None or not stored.startswith(PREFIX):
             return stored
         if self._fernet is None:
-            raise CipherError("the stored tokens are encrypted: set TOKEN_ENCRYPTION_KEY to read them")
+            raise CipherError(f"the stored {what} is encrypted: set TOKEN_ENCRYPTION_KEY to read it")
         try:
             return self._fernet.decrypt(stored[len(PREFIX) :].encode()).decode()
         except InvalidToken as exc:
             raise CipherError(
-                "TOKEN_ENCRYPTION_KEY does not decrypt the stored tokens "
+                f"TOKEN_ENCRYPTION_KEY does not decrypt the stored {what} "
                 "(while rotating, keep the old key after the new one)"
             ) from exc
 

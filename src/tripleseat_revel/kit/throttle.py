@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-MAX_CLIENTS = 10_000  # a bound on the table: the oldest idle records go first
+MAX_CLIENTS = 10_000  # a bound on the table: the oldest idle records go first, then the oldest locked
 
 
 @dataclass
@@ -73,8 +73,11 @@ class FailureThrottle:
     def _admit(self, client: str) -> _Client:
         if len(self._clients) >= MAX_CLIENTS:
             now = self._clock()
-            idle = [k for k, r in self._clients.items() if r.locked_until <= now]
-            for key in sorted(idle, key=lambda k: self._clients[k].seen)[: MAX_CLIENTS // 10 or 1]:
+            # idle records first, then locked ones: the table never grows past MAX_CLIENTS
+            oldest = sorted(
+                self._clients, key=lambda k: (self._clients[k].locked_until > now, self._clients[k].seen)
+            )
+            for key in oldest[: max(1, MAX_CLIENTS // 10, len(self._clients) - MAX_CLIENTS + 1)]:
                 del self._clients[key]
         record = self._clients[client] = _Client()
         return record

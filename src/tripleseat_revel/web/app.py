@@ -9,6 +9,7 @@ from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.web import api, dashboard, doctor, health, oauth, problems, webhooks
 from tripleseat_revel.web.dashboard.session import session_secret
 from tripleseat_revel.web.errors import install_error_handler
+from tripleseat_revel.web.forwarded import install_forwarded
 from tripleseat_revel.web.https import install_hsts
 from tripleseat_revel.web.throttle import install_throttle
 from tripleseat_revel.worker.engine import Engine
@@ -29,6 +30,7 @@ def create_app(rt: Runtime, engine: Engine | None = None) -> FastAPI:
     install_error_handler(app)
     install_throttle(app, rt.settings)
     install_hsts(app, rt.settings)
+    install_forwarded(app, rt.settings)  # last added, so outermost: every layer sees the client
     app.include_router(health.router)
     app.include_router(webhooks.router)
     app.include_router(api.router)

@@ -15,9 +15,10 @@ from tripleseat_revel.logging import adopt_uvicorn_logs
 
 
 def uvicorn_options(settings: Settings) -> dict[str, Any]:
-    """How `serve` runs uvicorn behind a proxy: X-Forwarded-For/-Proto believed from
-    FORWARDED_ALLOW_IPS only (the client address and scheme others claim are ignored)."""
-    return {"proxy_headers": True, "forwarded_allow_ips": settings.FORWARDED_ALLOW_IPS}
+    """How `serve` runs uvicorn: its own proxy-header handling off. The app reads X-Forwarded-For
+    and -Proto itself (web/forwarded.py: from FORWARDED_ALLOW_IPS only, right to left)."""
+    del settings  # the app has them (create_app)
+    return {"proxy_headers": False}
 
 
 @dataclass
@@ -43,6 +44,7 @@ def serve_in_thread(
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as sandbox.server._bind does
     sock.bind((host, port))
     sock.listen(1024)
+    options.setdefault("proxy_headers", False)  # the app's ForwardedMiddleware decides
     config = uvicorn.Config(
         app,
         log_level="warning",

@@ -44,6 +44,9 @@ from tripleseat_revel.kit.ratelimit import RateLimiter, Unlimited
 from tripleseat_revel.logging import get_logger, register_secrets
 
 log = get_logger(__name__)
+# The scrubber keeps the tokens TripleSeat issues in one replaceable slot (the current and the
+# previous ones), not a list that grows with every refresh.
+TOKEN_SLOT = "tripleseat-oauth"  # noqa: S105 - a name, not a secret
 PAGE_SIZE = 50
 MAX_PAGES = 200  # of PAGE_SIZE events each: far more than a reconcile window ever holds
 
@@ -147,7 +150,7 @@ class TripleSeatClient:
             token = TokenResponse.model_validate(response.json())
         except (ValueError, ValidationError) as exc:
             raise TripleSeatResponseError("oauth token: unexpected response body") from exc
-        register_secrets([token.access_token, token.refresh_token or ""])
+        register_secrets([token.access_token, token.refresh_token or ""], slot=TOKEN_SLOT)
         return token
 
     def _fetch_token(self, current: TokenState) -> TokenState:

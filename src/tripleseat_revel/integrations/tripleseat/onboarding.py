@@ -75,13 +75,28 @@ def _why_refused(row: OAuthState | None, session_key: str, now: datetime) -> str
 
 
 def consume_state(db: Database, state: str, session_key: str, now: datetime) -> None:
-    """Use `state` up, or raise OnboardingError saying why it is refused."""
+    """Use `state` up, or raise OnboardingError saying why it is refused.
+
+    One atomic UPDATE that only an unused, unexpired state of this session matches: of racing
+    callbacks exactly one changes the row (a read-then-write let two through on SQLite)."""
+    nonce_hash = _digest(state)
+    consume = (
+        sa.update(OAuthState)
+        .where(
+            OAuthState.nonce_hash == nonce_hash,
+            OAuthState.used_at.is_(None),
+            OAuthState.session_hash == _digest(session_key),
+            OAuthState.created_at >= now - timedelta(seconds=STATE_MAX_AGE),
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
     with db.session() as session:
-        row = session.get(OAuthState, _digest(state), with_for_update=not db.is_sqlite)
-        reason = _why_refused(row, session_key, now)
-        if reason is not None or row is None:
-            raise OnboardingError(reason)
-        row.used_at = now
+        if session.execute(consume).rowcount == 1:  # type: ignore[attr-defined]
+            return
+    with db.session() as session:
+        reason = _why_refused(session.get(OAuthState, nonce_hash), session_key, now)
+    raise OnboardingError(reason or "this authorisation was already used; start again from the dashboard")
 
 
 def complete(

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from tripleseat_revel.db import Database
-from tripleseat_revel.integrations.tripleseat.client import TokenState
+from tripleseat_revel.integrations.tripleseat.client import TOKEN_SLOT, TokenState
 from tripleseat_revel.kit.crypto import TokenCipher
 from tripleseat_revel.logging import register_secrets
 from tripleseat_revel.models import OAuthToken
@@ -39,7 +39,7 @@ class DatabaseTokenStore:
         if row is None or (row.access_token is None and row.refresh_token is None):
             return TokenState(refresh_token=self.initial_refresh_token)
         access, refresh = self.cipher.decrypt(row.access_token), self.cipher.decrypt(row.refresh_token)
-        register_secrets([access or "", refresh or ""])
+        register_secrets([access or "", refresh or ""], slot=TOKEN_SLOT)
         return TokenState(access, refresh or self.initial_refresh_token, row.expires_at)
 
     def load(self) -> TokenState:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from pydantic import Field
+
+from tripleseat_revel.integrations.tripleseat.webhooks import MAX_ID
 from tripleseat_revel.sync.context import Ask, Runtime
 from tripleseat_revel.sync.results import EventResult
 from tripleseat_revel.worker.trigger import sync_and_wait
@@ -9,6 +14,8 @@ from tripleseat_revel.worker.trigger import sync_and_wait
 MAX_WAIT_SECONDS = 20.0
 SOURCE_MAX = 40  # sync_pending.source
 ON_THE_POS = ("INJECTED", "ALREADY_INJECTED", "AMENDED")
+# A TripleSeat event id as a form sends it: out of range is a 422, never a database overflow.
+EventIdForm = Annotated[int, Field(gt=0, le=MAX_ID)]
 
 
 def result_message(result: EventResult) -> tuple[str, str]:

@@ -15,7 +15,7 @@ from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.sync.mappings import blocked_by, mapping_problem, save_mapping, upcoming_unmapped
 from tripleseat_revel.sync.matching import CatalogueProduct
 from tripleseat_revel.web.dashboard import queries
-from tripleseat_revel.web.dashboard.actions import queue_syncs
+from tripleseat_revel.web.dashboard.actions import EventIdForm, queue_syncs
 from tripleseat_revel.web.dashboard.auth import FormUserDep, UserDep, actor
 from tripleseat_revel.web.dashboard.views import redirect, render, runtime_of
 
@@ -99,7 +99,7 @@ def _chosen(revel_product: str, other_product: str) -> int | None:
 
 def _retry_blocked(rt: Runtime, menu_item_id: int, event_ids: list[int], who: str) -> str:
     """Retry the events the item blocked (those listed on the page, and any the ledger knows)."""
-    ids = sorted({i for i in event_ids if i > 0} | set(blocked_by(rt, menu_item_id)))
+    ids = sorted(set(event_ids) | set(blocked_by(rt, menu_item_id)))
     queue_syncs(rt, ids, who)
     return f" Retrying {len(ids)} blocked event(s): {', '.join(map(str, ids)) or 'none'}."
 
@@ -114,7 +114,7 @@ def mapping_save(
     revel_product: Annotated[str, Form()] = "",
     other_product: Annotated[str, Form()] = "",
     retry: Annotated[bool, Form()] = False,
-    event_id: Annotated[list[int] | None, Form()] = None,
+    event_id: Annotated[list[EventIdForm] | None, Form()] = None,
 ) -> Response:
     """Save a menu item -> Revel product mapping (audited; used by the next sync), then retry."""
     rt = runtime_of(request)

@@ -6,20 +6,16 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from pydantic import Field
 from starlette.responses import Response
 
-from tripleseat_revel.integrations.tripleseat.webhooks import MAX_ID
 from tripleseat_revel.sync import problems
 from tripleseat_revel.sync.switches import NAMES, set_switch
 from tripleseat_revel.web.dashboard import queries
-from tripleseat_revel.web.dashboard.actions import queue_syncs, sync_now
+from tripleseat_revel.web.dashboard.actions import EventIdForm, queue_syncs, sync_now
 from tripleseat_revel.web.dashboard.auth import FormUserDep, UserDep, actor
 from tripleseat_revel.web.dashboard.views import redirect, render, runtime_of
 
 router = APIRouter(include_in_schema=False)
-# A TripleSeat event id as a form sends it: out of range is a 422, never a database overflow.
-EventIdForm = Annotated[int, Field(gt=0, le=MAX_ID)]
 
 
 @dataclass(frozen=True)

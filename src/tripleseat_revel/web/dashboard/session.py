@@ -57,13 +57,15 @@ class Flash:
     text: str
 
 
-def _stored_secret(settings: Settings, db: Database) -> str | None:
+def stored_session_secret(settings: Settings, db: Database) -> str | None:
+    """The generated session secret kept in the database, if any (re-encrypted under the first key
+    when it is not); CipherError when TOKEN_ENCRYPTION_KEY cannot read it (checked at start)."""
     cipher = settings.token_cipher()
     with db.session() as session:
         row = session.get(AppSecret, SECRET_NAME)
         if row is None:
             return None
-        value = cipher.decrypt(row.value) or ""
+        value = cipher.decrypt(row.value, what="session secret") or ""
         if not cipher.is_current(row.value):  # stored before the key was set, or under an old one
             row.value = cipher.encrypt(value) or ""
         return value
@@ -74,7 +76,7 @@ def session_secret(settings: Settings, db: Database) -> str:
     database encrypted, and so the same for every replica and across restarts."""
     if settings.SESSION_SECRET is not None:
         return settings.SESSION_SECRET.get_secret_value()
-    stored = _stored_secret(settings, db)
+    stored = stored_session_secret(settings, db)
     if stored:
         return stored
     value = settings.token_cipher().encrypt(secrets.token_urlsafe(32)) or ""
@@ -83,7 +85,7 @@ def session_secret(settings: Settings, db: Database) -> str:
             session.add(AppSecret(name=SECRET_NAME, value=value))
     except sa.exc.IntegrityError:
         pass  # another replica stored one first: theirs it is
-    return _stored_secret(settings, db) or ""
+    return stored_session_secret(settings, db) or ""
 
 
 def _secret(request: Request) -> str:
