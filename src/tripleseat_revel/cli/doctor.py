@@ -48,6 +48,10 @@ def doctor(
         typer.echo(json.dumps(report.to_json(), indent=2))
     else:
         console.print(report_table(report))
+        for check in report.failures:  # each fix on one line, whatever the terminal's width
+            console.print(
+                f"✗ {escape(check.area)} / {escape(check.name)}: {escape(check.fix)}", soft_wrap=True
+            )
         counts = report.to_json()["counts"]
         console.print(
             f"{counts['ok']} ✓  {counts['warn']} !  {counts['fail']} ✗  in {report.seconds:.1f}s"
