@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.harness import (
+    CHILD_PYTHONPATH,
     RAISED,
-    ROOT,
     SIGNING_KEY,
     BaselineProcess,
     ConnectorProcess,
@@ -92,7 +92,7 @@ def send(url: str, hooks: list[dict[str, str]], workdir: Path, name: str, concur
         "--timeout",
         "300",
     ]
-    subprocess.run(command, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    subprocess.run(command, check=True, env={**os.environ, "PYTHONPATH": CHILD_PYTHONPATH})
     return dict(json.loads(out.read_text()))
 
 

@@ -43,6 +43,8 @@ LOCATION = 20271
 SITE = 15691
 TIMEZONE = "America/Los_Angeles"
 RAISED = 1_000_000  # a vendor limit that does not bind
+# Child processes run this checkout's code (src/ first), not whichever copy the venv installed.
+CHILD_PYTHONPATH = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
 
 
 # ---- machine ---------------------------------------------------------------------------------
@@ -414,7 +416,7 @@ class Child:
         """Start and wait until ready; `cores`: pin the process (and every thread) to them."""
         self.workdir.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
-        env = {**os.environ, **self.env, "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, **self.env, "PYTHONPATH": CHILD_PYTHONPATH}
         self.proc = subprocess.Popen(
             self.command(), env=env, cwd=self.workdir, stdout=log, stderr=log, preexec_fn=pinner(cores)
         )
