@@ -22,6 +22,7 @@ from tripleseat_revel.logging import get_logger
 from tripleseat_revel.models import EventRecord, RevelOp
 from tripleseat_revel.sync import ledger
 from tripleseat_revel.sync.context import Runtime
+from tripleseat_revel.sync.lookups import known_local_id
 from tripleseat_revel.sync.outcomes import EventState
 from tripleseat_revel.sync.plan import TEST_LOCAL_ID_PREFIX, local_id_for
 from tripleseat_revel.sync.switches import read_switches
@@ -167,14 +168,9 @@ def absent_orders(rt: Runtime, event_ids: list[int], override: bool) -> dict[int
         started = set(
             session.scalars(sa.select(RevelOp.local_id).where(RevelOp.local_id.in_(local_ids.values())))
         )
-        # An order we know Revel has rides along in every batch: if it does not come back, the
-        # filter is not doing what we assume and the answer is not trusted.
-        known = session.scalars(
-            sa.select(RevelOp.local_id)
-            .where(RevelOp.op == "order", RevelOp.state == "done", RevelOp.revel_id.is_not(None))
-            .order_by(RevelOp.updated_at.desc())
-            .limit(1)
-        ).first()
+    # An order we know Revel has rides along in every batch: if it does not come back, the
+    # filter is not doing what we assume and the answer is not trusted.
+    known = known_local_id(rt.db)
     if known is None:  # a new ledger (the switch-over day, say): borrow an order Revel has
         try:
             sample = rt.revel.newest_order(with_local_id=True)

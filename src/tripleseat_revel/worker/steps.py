@@ -20,13 +20,17 @@ from tripleseat_revel.kit.http import is_retryable
 from tripleseat_revel.sync import ledger
 from tripleseat_revel.sync.context import Ask, Runtime
 from tripleseat_revel.sync.notifications import notify_outcome
-from tripleseat_revel.sync.order_diff import Answer, AnyWrite, RevelBehaviour
+from tripleseat_revel.sync.order_diff import AddLine, Answer, AnyWrite, RevelBehaviour
 from tripleseat_revel.sync.outcomes import Outcome
 from tripleseat_revel.sync.prepare import AnyPrepared, Begun, Write, fetch_event, prepare
 from tripleseat_revel.sync.record import record
 from tripleseat_revel.sync.results import EventResult
 from tripleseat_revel.sync.revel_writer import OrderRef, OrderWriter, WritePlan
 from tripleseat_revel.sync.switches import read_switches
+
+# Webhook syncs share their order lookups (sync/lookups.py); a reconcile's syncs had theirs in its
+# batch lookup, and an operator's single sync runs alone.
+SHARED_LOOKUP_SOURCE = "webhook"
 
 
 def write_retry(rt: Runtime) -> dict[str, Any]:
@@ -98,6 +102,7 @@ def writer(rt: Runtime, prepared: Write, run: RunContext) -> OrderWriter:
         behaviour=behaviour(rt),
         correlation_id=run.correlation_id,
         workflow_id=run.workflow_id,
+        lookups=rt.lookups if run.source == SHARED_LOOKUP_SOURCE else None,
     )
 
 
@@ -111,6 +116,7 @@ class SyncSteps:
     order: Callable[[Write, RunContext], OrderRef]
     plan_writes: Callable[[Write, RunContext, OrderRef], WritePlan]
     write: Callable[[Write, RunContext, int, str, AnyWrite], Answer]
+    write_lines: Callable[[Write, RunContext, int, str, list[AddLine]], list[Answer]]
     record: Callable[
         [int, Outcome, str, AnyPrepared | None, list[str] | None, str | None, RunContext], EventResult
     ]
@@ -147,7 +153,20 @@ def _write_steps(rt: Runtime) -> dict[str, Any]:
     def write_step(prepared: Write, run: RunContext, order_id: int, scope: str, write: AnyWrite) -> Answer:
         return writer(rt, prepared, run).write(prepared.plan, order_id, scope, write)
 
-    return {"order": order_step, "plan_writes": plan_writes_step, "write": write_step}
+    @DBOS.step(name="revel.write_lines", **write_retry(rt))
+    def write_lines_step(
+        prepared: Write, run: RunContext, order_id: int, scope: str, writes: list[AddLine]
+    ) -> list[Answer]:
+        """Independent line adds issued at once: one checkpoint for all of them (each line is
+        still recorded ahead in revel_ops, so a repeat finds the ones that landed)."""
+        return writer(rt, prepared, run).write_many(prepared.plan, order_id, scope, writes)
+
+    return {
+        "order": order_step,
+        "plan_writes": plan_writes_step,
+        "write": write_step,
+        "write_lines": write_lines_step,
+    }
 
 
 def _outcome_steps(rt: Runtime) -> dict[str, Any]:
