@@ -280,7 +280,8 @@ class Settings(BaseSettings):
     SYNC_INTERVAL_SECONDS: int | None = Field(default=None, ge=1, le=24 * 3600)  # overrides minutes
     SYNC_HOURS_BACK: int = Field(default=48, ge=1, le=24 * 90)
     DAY_OF_SWEEP_TIME: str = "06:00"
-    SYNC_CONCURRENCY: int = Field(default=4, ge=1, le=64)
+    # The most syncs one process runs at once; fewer while a vendor refuses calls for rate (AIMD).
+    SYNC_CONCURRENCY: int = Field(default=16, ge=1, le=64)
     # Worker processes `serve` starts beside its web process (0: syncs run in the web process).
     SERVE_WORKERS: int = Field(default=1, ge=0, le=16)
     SYNC_WAIT_SECONDS: float = Field(default=25, ge=0)

@@ -24,7 +24,7 @@ from tripleseat_revel.kit.ratelimit import SharedRateLimiter
 from tripleseat_revel.notify.service import Notifier, transport_from_settings
 from tripleseat_revel.sync.catalogue import CatalogueCache
 from tripleseat_revel.sync.context import Runtime, utc_now
-from tripleseat_revel.sync.lookups import CoalescedLookup
+from tripleseat_revel.sync.lookups import SharedLookup
 from tripleseat_revel.worker import engine as engine_mod
 from tripleseat_revel.worker.engine import Engine
 from tripleseat_revel.worker.trigger import DbosSyncRequester
@@ -116,20 +116,24 @@ def build_runtime(
         notifier=notifier,
         syncs=DbosSyncRequester(db),
         clock=clock,
-        lookups=_lookups(settings, db, revel, slots),
+        lookups=_lookups(settings, db, revel, slots, clock),
         slots=slots,
     )
 
 
 def _lookups(
-    settings: Settings, db: Database, revel: RevelClient, slots: AdaptiveLimit
-) -> CoalescedLookup | None:
+    settings: Settings,
+    db: Database,
+    revel: RevelClient,
+    slots: AdaptiveLimit,
+    clock: Callable[[], datetime],
+) -> SharedLookup | None:
     """Shared order lookups, under the same switch as the reconcile's batch lookup; a sync running
     alone does not wait for others."""
     if not settings.REVEL_BATCH_LOOKUP or settings.REVEL_LOOKUP_COALESCE_MS <= 0:
         return None
     window = settings.REVEL_LOOKUP_COALESCE_MS / 1000
-    return CoalescedLookup(revel, db, window, others=lambda: slots.active > 1)
+    return SharedLookup(revel, db, window, now=clock, others=lambda: slots.active > 1)
 
 
 def start_engine(rt: Runtime, *, role: str = "serve", schedules: bool = True, work: bool = True) -> Engine:

@@ -1,9 +1,11 @@
-"""Syncs that start together share one `local_id__in` lookup, trusted only as a reconcile's batch is."""
+"""Webhook syncs that start together share one `local_id__in` lookup (with the events queued behind
+them), trusted only as a reconcile's batch is."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import cast
 
@@ -15,9 +17,10 @@ from tripleseat_revel.integrations.revel.client import RevelClient
 from tripleseat_revel.integrations.revel.errors import RevelError
 from tripleseat_revel.integrations.revel.schemas import Order
 from tripleseat_revel.sync import ledger
-from tripleseat_revel.sync.lookups import CoalescedLookup
+from tripleseat_revel.sync.lookups import SharedLookup
 
 KNOWN = "Triple Seat 1"
+NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
 
 class FakeRevel:
@@ -28,6 +31,12 @@ class FakeRevel:
         self.trusted = trusted
         self.calls: list[tuple[list[str], str | None]] = []
         self.error: Exception | None = None
+        self.newest: Order | None = None  # what Revel lists first (a POS order has no local_id)
+
+    def newest_order(self, *, with_local_id: bool) -> Order | None:
+        if self.newest is None or (with_local_id and not self.newest.local_id):
+            return None
+        return self.newest
 
     def orders_by_local_ids(
         self, local_ids: list[str], *, known: str | None
@@ -53,9 +62,9 @@ def _with_known_order(db: Database) -> None:
         ledger.op_done(session, KNOWN, "order", 1, revel_id=501)
 
 
-def _ask_together(lookup: CoalescedLookup, local_ids: list[str]) -> dict[str, bool]:
+def _ask_together(lookup: SharedLookup, local_ids: list[str]) -> dict[str, str | None]:
     """Each local_id asked from its own thread, all released at once (syncs starting together)."""
-    answers: dict[str, bool] = {}
+    answers: dict[str, str | None] = {}
     start = threading.Barrier(len(local_ids))
 
     def ask(local_id: str) -> None:
@@ -70,8 +79,8 @@ def _ask_together(lookup: CoalescedLookup, local_ids: list[str]) -> dict[str, bo
     return answers
 
 
-def _lookup(db: Database, revel: FakeRevel, window: float = 0.5) -> CoalescedLookup:
-    return CoalescedLookup(cast(RevelClient, revel), db, window)
+def _lookup(db: Database, revel: FakeRevel, window: float = 0.5) -> SharedLookup:
+    return SharedLookup(cast(RevelClient, revel), db, window, now=lambda: NOW)
 
 
 def test_syncs_asking_together_share_one_call_with_the_known_order_as_its_check(db: Database) -> None:
@@ -84,7 +93,8 @@ def test_syncs_asking_together_share_one_call_with_the_known_order_as_its_check(
 
     assert revel.calls == [(wanted, KNOWN)]
     # Only "no order carries it" spares a sync its own lookup; the one with an order looks it up.
-    assert answers == {"Triple Seat 2": True, "Triple Seat 3": False, "Triple Seat 4": True}
+    checked = NOW.isoformat()
+    assert answers == {"Triple Seat 2": checked, "Triple Seat 3": None, "Triple Seat 4": checked}
 
 
 @pytest.mark.parametrize("failure", ["untrusted", "error"])
@@ -99,7 +109,7 @@ def test_an_answer_that_cannot_be_trusted_sends_every_sync_to_its_own_lookup(
     answers = _ask_together(_lookup(db, revel), ["Triple Seat 2", "Triple Seat 3"])
 
     assert len(revel.calls) == 1
-    assert answers == {"Triple Seat 2": False, "Triple Seat 3": False}
+    assert answers == {"Triple Seat 2": None, "Triple Seat 3": None}
 
 
 def test_after_an_answer_that_cannot_be_trusted_it_is_not_asked_again_for_a_while(db: Database) -> None:
@@ -111,23 +121,34 @@ def test_after_an_answer_that_cannot_be_trusted_it_is_not_asked_again_for_a_whil
     answers = _ask_together(lookup, ["Triple Seat 4", "Triple Seat 5"])
 
     assert len(revel.calls) == 1  # the second pair looked up alone, without a wasted call first
-    assert set(answers.values()) == {False}
+    assert set(answers.values()) == {None}
 
 
-def test_with_no_order_of_ours_on_record_nothing_is_asked(db: Database) -> None:
+def test_with_no_order_of_ours_on_record_an_order_revel_has_is_the_check(db: Database) -> None:
     revel = FakeRevel()
+    revel.newest = Order.model_validate({"id": 3, "local_id": "Triple Seat 77"})
+
+    answers = _ask_together(_lookup(db, revel), ["Triple Seat 2", "Triple Seat 3"])
+
+    assert revel.calls == [(["Triple Seat 2", "Triple Seat 3"], "Triple Seat 77")]
+    assert set(answers.values()) == {NOW.isoformat()}
+
+
+def test_with_only_orders_without_a_local_id_to_check_against_nothing_is_asked(db: Database) -> None:
+    revel = FakeRevel()
+    revel.newest = Order.model_validate({"id": 3, "local_id": None})  # a POS order
 
     answers = _ask_together(_lookup(db, revel), ["Triple Seat 2", "Triple Seat 3"])
 
     assert revel.calls == []
-    assert set(answers.values()) == {False}
+    assert set(answers.values()) == {None}
 
 
 def test_a_sync_alone_looks_up_as_before(db: Database) -> None:
     _with_known_order(db)
     revel = FakeRevel()
 
-    assert _lookup(db, revel, window=0.01).absent("Triple Seat 2") is False
+    assert _lookup(db, revel, window=0.01).absent("Triple Seat 2") is None
     assert revel.calls == []  # its own lookup costs the same one call and needs no check
 
 
@@ -136,8 +157,8 @@ def test_a_window_of_zero_switches_it_off(db: Database) -> None:
     revel = FakeRevel()
 
     assert _ask_together(_lookup(db, revel, window=0), ["Triple Seat 2", "Triple Seat 3"]) == {
-        "Triple Seat 2": False,
-        "Triple Seat 3": False,
+        "Triple Seat 2": None,
+        "Triple Seat 3": None,
     }
     assert revel.calls == []
 
@@ -145,7 +166,25 @@ def test_a_window_of_zero_switches_it_off(db: Database) -> None:
 def test_a_sync_running_alone_does_not_wait_for_company(db: Database) -> None:
     _with_known_order(db)
     naps: list[float] = []
-    lookup = CoalescedLookup(cast(RevelClient, FakeRevel()), db, 0.5, others=lambda: False, sleep=naps.append)
+    lookup = SharedLookup(
+        cast(RevelClient, FakeRevel()), db, 0.5, now=lambda: NOW, others=lambda: False, sleep=naps.append
+    )
 
-    assert lookup.absent("Triple Seat 2") is False
+    assert lookup.absent("Triple Seat 2") is None
     assert naps == []
+
+
+def test_the_events_queued_behind_a_sync_are_looked_up_with_it_and_wait_for_their_turn(
+    db: Database,
+) -> None:
+    _with_known_order(db)
+    revel = FakeRevel()
+    lookup = SharedLookup(cast(RevelClient, revel), db, 0.01, now=lambda: NOW, others=lambda: False)
+    queued = ["Triple Seat 3", "Triple Seat 4"]
+
+    assert lookup.absent("Triple Seat 2", queued) == NOW.isoformat()
+    assert lookup.absent("Triple Seat 3", ["Triple Seat 4"]) == NOW.isoformat()  # from the first call
+    assert lookup.absent("Triple Seat 4") == NOW.isoformat()
+    assert revel.calls == [(["Triple Seat 2", *queued], KNOWN)]
+    # A finding serves one sync: a later sync of the same event asks again (alone here).
+    assert lookup.absent("Triple Seat 4") is None

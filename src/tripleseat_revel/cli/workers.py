@@ -5,9 +5,10 @@ durable queue. Separate interpreters, so an ack never waits behind a sync's CPU 
 worker is `tripleseat-revel worker` with an executor id derived from the web process's, stable
 across restarts, so a restarted `serve` recovers each worker's unfinished syncs under the same id.
 
-A worker dies with its parent (Linux: PR_SET_PDEATHSIG; elsewhere it notices its parent is gone
-within a second), so a `serve` killed with SIGKILL leaves no worker holding its ids behind. A worker
-that exits is started again.
+Workers run at a lower CPU priority than the web process (WORKER_NICE): on a busy machine the
+acks go first and the syncs take the rest. A worker dies with its parent (Linux:
+PR_SET_PDEATHSIG; elsewhere it notices its parent is gone within a second), so a `serve` killed
+with SIGKILL leaves no worker holding its ids behind. A worker that exits is started again.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from tripleseat_revel.logging import get_logger
 log = get_logger(__name__)
 PR_SET_PDEATHSIG = 1
 RESTART_PAUSE = 1.0
+WORKER_NICE = 5  # CPU priority below the web process's (acks first; syncs take what is left)
 
 
 def worker_executor_id(base: str, index: int) -> str:
@@ -33,13 +35,15 @@ def worker_executor_id(base: str, index: int) -> str:
     return f"{base}-w{index}"
 
 
-def _die_with_parent() -> None:
-    """preexec_fn: the kernel kills the child when the parent dies (Linux)."""
+def _worker_setup() -> None:
+    """preexec_fn: the kernel kills the child when the parent dies (Linux); and the child yields
+    the CPU to the web process (a lower priority), so an ack never waits for a sync's turn."""
     try:
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except OSError:  # not Linux: the worker watches its parent instead (cli.worker)
         pass
+    os.nice(WORKER_NICE)
 
 
 class WorkerPool:
@@ -56,7 +60,7 @@ class WorkerPool:
     def _spawn(self, index: int) -> None:
         env = {**os.environ, "EXECUTOR_ID": worker_executor_id(self.base, index)}
         command = [*self.command, str(os.getpid())]
-        self.procs[index] = subprocess.Popen(command, env=env, preexec_fn=_die_with_parent)  # noqa: S603
+        self.procs[index] = subprocess.Popen(command, env=env, preexec_fn=_worker_setup)  # noqa: S603
         log.info("worker.started", executor_id=env["EXECUTOR_ID"], pid=self.procs[index].pid)
 
     def start(self) -> None:

@@ -33,7 +33,6 @@ from tripleseat_revel.integrations.revel.schemas import Order
 from tripleseat_revel.logging import get_logger
 from tripleseat_revel.sync import ledger
 from tripleseat_revel.sync import revel_bodies as bodies
-from tripleseat_revel.sync.lookups import CoalescedLookup
 from tripleseat_revel.sync.order_diff import (
     AddHistory,
     AddLine,
@@ -113,10 +112,8 @@ class OrderWriter:
         behaviour: RevelBehaviour | None = None,
         correlation_id: str | None = None,
         workflow_id: str | None = None,
-        lookups: CoalescedLookup | None = None,
     ) -> None:
         self.db, self.revel, self.tz, self.clock = db, revel, tz, clock
-        self.lookups = lookups
         self.behaviour = behaviour or RevelBehaviour()
         self.correlation_id, self.workflow_id = correlation_id, workflow_id
 
@@ -222,16 +219,15 @@ class OrderWriter:
         return self._create(plan, checked=checked)
 
     def _absent(self, plan: OrderPlan, state: str, hint: dict[str, str] | None) -> str:
-        """Why no order carries our local_id without a lookup of our own ("": look it up): a
-        reconcile's fresh finding, or a lookup shared with the syncs starting at the same time.
-        Never once an op is on record (an earlier attempt may have created it)."""
-        if state:
+        """Why no order carries our local_id without a lookup of our own ("": look it up): a fresh
+        finding of a reconcile's batch lookup, or of one shared with the webhook syncs that started
+        at the same time (sync/lookups.py). Never once an op is on record (an earlier attempt
+        may have created it)."""
+        if state or not absent_hint_holds(hint, plan.local_id, self.clock()):
             return ""
-        if absent_hint_holds(hint, plan.local_id, self.clock()):
-            return " (no order carried it at the reconcile's lookup)"
-        if self.lookups is not None and self.lookups.absent(plan.local_id):
-            return " (no order carried it at a shared lookup)"
-        return ""
+        assert hint is not None
+        where = "a lookup shared by syncs" if hint.get("by") == "shared" else "the reconcile's lookup"
+        return f" (no order carried it at {where})"
 
     def _found(self, plan: OrderPlan, order: Order, *, ours: bool) -> OrderRef:
         verb = "found (created by an earlier attempt)" if ours else "found by local_id"

@@ -19,9 +19,11 @@ from tripleseat_revel.integrations.tripleseat.schemas import Event
 from tripleseat_revel.kit.http import is_retryable
 from tripleseat_revel.sync import ledger
 from tripleseat_revel.sync.context import Ask, Runtime
+from tripleseat_revel.sync.lookups import MAX_BATCH, queued_event_ids
 from tripleseat_revel.sync.notifications import notify_outcome
 from tripleseat_revel.sync.order_diff import AddLine, Answer, AnyWrite, RevelBehaviour
 from tripleseat_revel.sync.outcomes import Outcome
+from tripleseat_revel.sync.plan import local_id_for
 from tripleseat_revel.sync.prepare import AnyPrepared, Begun, Write, fetch_event, prepare
 from tripleseat_revel.sync.record import record
 from tripleseat_revel.sync.results import EventResult
@@ -81,8 +83,26 @@ def begin(rt: Runtime, event_id: int, run: RunContext) -> Begun:
             data={"source": run.source},
         )
     return Begun(
-        now=rt.clock(), switches=switches, recheck=run.ask == "recheck", force_amend=run.ask == "amend"
+        now=rt.clock(),
+        switches=switches,
+        recheck=run.ask == "recheck",
+        force_amend=run.ask == "amend",
+        revel_absent=shared_lookup(rt, event_id, run, override=switches.location_override),
     )
+
+
+def shared_lookup(rt: Runtime, event_id: int, run: RunContext, *, override: bool) -> dict[str, str] | None:
+    """A webhook sync's order looked up with the syncs starting beside it and the events queued
+    behind them (sync/lookups.py): the dated "no such order" a reconcile's batch lookup gives,
+    trusted by the writer the same way."""
+    if rt.lookups is None or run.source != SHARED_LOOKUP_SOURCE or run.revel_absent or run.ask:
+        return None
+    local_id = local_id_for(event_id, override=override)
+    queued = [local_id_for(e, override=override) for e in queued_event_ids(rt.db, MAX_BATCH)]
+    checked_at = rt.lookups.absent(local_id, queued)
+    if checked_at is None:
+        return None
+    return {"local_id": local_id, "checked_at": checked_at, "by": "shared"}
 
 
 def behaviour(rt: Runtime) -> RevelBehaviour:
@@ -102,7 +122,6 @@ def writer(rt: Runtime, prepared: Write, run: RunContext) -> OrderWriter:
         behaviour=behaviour(rt),
         correlation_id=run.correlation_id,
         workflow_id=run.workflow_id,
-        lookups=rt.lookups if run.source == SHARED_LOOKUP_SOURCE else None,
     )
 
 

@@ -141,6 +141,8 @@ def _register_sync_event(rt: Runtime) -> Callable[[int, dict[str, Any]], EventRe
     def run_sync(event_id: int, run: RunContext) -> EventResult:
         prepared: AnyPrepared | None = None
         begun = steps.begin(event_id, run)
+        if begun.revel_absent and not run.revel_absent:
+            run = run.model_copy(update={"revel_absent": begun.revel_absent})
         error: str | None = None
         try:
             if not begun.switches.enabled:
