@@ -188,3 +188,29 @@ def test_the_events_queued_behind_a_sync_are_looked_up_with_it_and_wait_for_thei
     assert revel.calls == [(["Triple Seat 2", *queued], KNOWN)]
     # A finding serves one sync: a later sync of the same event asks again (alone here).
     assert lookup.absent("Triple Seat 4") is None
+
+
+def test_a_sync_whose_event_is_being_asked_for_waits_for_that_answer(db: Database) -> None:
+    _with_known_order(db)
+    answers: dict[str, str | None] = {}
+    started: list[threading.Thread] = []
+
+    class Slow(FakeRevel):
+        def orders_by_local_ids(
+            self, local_ids: list[str], *, known: str | None
+        ) -> dict[str, list[Order]] | None:
+            # While Revel answers the first batch, the sync of the queued event starts.
+            thread = threading.Thread(target=lambda: answers.update({"B": lookup.absent("Triple Seat 3")}))
+            thread.start()
+            started.append(thread)
+            thread.join(0.2)
+            return super().orders_by_local_ids(local_ids, known=known)
+
+    revel = Slow()
+    lookup = _lookup(db, revel, window=0.01)
+
+    answers["A"] = lookup.absent("Triple Seat 2", ["Triple Seat 3"])
+    started[0].join(30)
+
+    assert revel.calls == [(["Triple Seat 2", "Triple Seat 3"], KNOWN)]
+    assert answers == {"A": NOW.isoformat(), "B": NOW.isoformat()}

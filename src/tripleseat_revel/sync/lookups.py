@@ -95,6 +95,7 @@ class SharedLookup:
         self._lock = threading.Lock()
         self._open: _Batch | None = None
         self._found: dict[str, str] = {}  # local_id -> when Revel had no order carrying it
+        self._asking: dict[str, _Batch] = {}  # local_id -> the batch that asks for it now
         self._off_until = float("-inf")
 
     def absent(self, local_id: str, queued: list[str] | None = None) -> str | None:
@@ -103,21 +104,31 @@ class SharedLookup:
         with self._lock:
             if local_id in self._found:
                 return self._found.pop(local_id)
-            extra = [q for q in queued or [] if q != local_id and q not in self._found]
-            if not extra and not self._others():
-                return None  # alone: its own lookup costs the same one call and needs no check
-            batch, leader = self._open, False
-            if batch is None or len(batch.local_ids) >= MAX_BATCH:
-                batch, leader = _Batch(), True
-                self._open = batch
-            batch.local_ids.add(local_id)
-            batch.local_ids.update(extra[: max(0, MAX_BATCH - len(batch.local_ids))])
+            batch, leader = self._asking.get(local_id), False  # asked already, as a queued one
+            if batch is None:
+                extra = [q for q in queued or [] if q not in self._found and q not in self._asking]
+                extra = [q for q in extra if q != local_id]
+                if not extra and not self._others():
+                    return None  # alone: its own lookup costs the same one call and needs no check
+                batch, leader = self._join(local_id, extra)
         if leader:
             self._lead(batch)
         else:
             batch.done.wait(30)
         with self._lock:
             return self._found.pop(local_id, None)
+
+    def _join(self, local_id: str, extra: list[str]) -> tuple[_Batch, bool]:
+        """The open batch with `local_id` and as many of `extra` as fit (a new one if none is
+        open or it is full); and whether the caller leads it. Under the lock."""
+        batch, leader = self._open, False
+        if batch is None or len(batch.local_ids) >= MAX_BATCH:
+            batch, leader = _Batch(), True
+            self._open = batch
+        for lid in [local_id, *extra][: max(1, MAX_BATCH - len(batch.local_ids))]:
+            batch.local_ids.add(lid)
+            self._asking[lid] = batch
+        return batch, leader
 
     def _lead(self, batch: _Batch) -> None:
         """Wait for the others, close the batch and ask (a batch of one is not asked: the sync's
@@ -131,6 +142,10 @@ class SharedLookup:
             if len(wanted) > 1:
                 self._ask(wanted)
         finally:
+            with self._lock:
+                for lid in batch.local_ids:
+                    if self._asking.get(lid) is batch:
+                        del self._asking[lid]
             batch.done.set()
 
     def _ask(self, local_ids: list[str]) -> None:
