@@ -29,6 +29,9 @@ log = get_logger(__name__)
 MAX_BATCH = 50  # as the reconcile's batches (one page of answers)
 OFF_AFTER_UNUSABLE = 600.0  # a Revel that misreads `local_id__in` is not asked again for so long
 KEEP_FINDINGS = 1000  # findings kept for syncs still queued (oldest dropped first)
+# Queued events read to fill a batch: the oldest are mostly answered already (a batch takes only
+# those neither answered nor being asked), so read further than one batch.
+QUEUED_SCAN = 10 * MAX_BATCH
 
 
 def known_local_id(db: Database) -> str | None:

@@ -19,7 +19,7 @@ from tripleseat_revel.integrations.tripleseat.schemas import Event
 from tripleseat_revel.kit.http import is_retryable
 from tripleseat_revel.sync import ledger
 from tripleseat_revel.sync.context import Ask, Runtime
-from tripleseat_revel.sync.lookups import MAX_BATCH, queued_event_ids
+from tripleseat_revel.sync.lookups import QUEUED_SCAN, queued_event_ids
 from tripleseat_revel.sync.notifications import notify_outcome
 from tripleseat_revel.sync.order_diff import AddLine, Answer, AnyWrite, RevelBehaviour
 from tripleseat_revel.sync.outcomes import Outcome
@@ -98,7 +98,7 @@ def shared_lookup(rt: Runtime, event_id: int, run: RunContext, *, override: bool
     if rt.lookups is None or run.source != SHARED_LOOKUP_SOURCE or run.revel_absent or run.ask:
         return None
     local_id = local_id_for(event_id, override=override)
-    queued = [local_id_for(e, override=override) for e in queued_event_ids(rt.db, MAX_BATCH)]
+    queued = [local_id_for(e, override=override) for e in queued_event_ids(rt.db, QUEUED_SCAN)]
     checked_at = rt.lookups.absent(local_id, queued)
     if checked_at is None:
         return None
