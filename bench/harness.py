@@ -43,6 +43,8 @@ LOCATION = 20271
 SITE = 15691
 TIMEZONE = "America/Los_Angeles"
 RAISED = 1_000_000  # a vendor limit that does not bind
+# Child processes run this checkout's code (src/ first), not whichever copy the venv installed.
+CHILD_PYTHONPATH = os.pathsep.join([str(ROOT / "src"), str(ROOT)])
 
 
 # ---- machine ---------------------------------------------------------------------------------
@@ -137,10 +139,18 @@ class RssSampler:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                self.peak_bytes = max(self.peak_bytes, self.process.memory_info().rss)
+                self.peak_bytes = max(self.peak_bytes, self._rss())
             except psutil.Error:
                 return
             self._stop.wait(self.interval)
+
+    def _rss(self) -> int:
+        """The process's resident set and its children's (`serve` runs its syncs in workers)."""
+        total = int(self.process.memory_info().rss)
+        for child in self.process.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                total += int(child.memory_info().rss)
+        return total
 
     def __enter__(self) -> RssSampler:
         self._thread.start()
@@ -414,7 +424,7 @@ class Child:
         """Start and wait until ready; `cores`: pin the process (and every thread) to them."""
         self.workdir.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
-        env = {**os.environ, **self.env, "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, **self.env, "PYTHONPATH": CHILD_PYTHONPATH}
         self.proc = subprocess.Popen(
             self.command(), env=env, cwd=self.workdir, stdout=log, stderr=log, preexec_fn=pinner(cores)
         )
@@ -430,13 +440,22 @@ class Child:
             time.sleep(0.1)
         raise TimeoutError(f"{self.name} did not become ready: {self.log_path.read_text()[-3000:]}")
 
+    def _tree(self) -> list[int]:
+        process = psutil.Process(self.pid)
+        return [self.pid, *(c.pid for c in process.children(recursive=True))]
+
     def peak_rss_mib(self) -> float:
-        return peak_rss_mib(self.pid)
+        """The high-water marks of the process and its children (workers), added up."""
+        return sum(peak_rss_mib(pid) for pid in self._tree())
 
     def cpu_seconds(self) -> float:
-        """CPU time (user + system) the process has used so far."""
-        times = psutil.Process(self.pid).cpu_times()
-        return float(times.user + times.system)
+        """CPU time (user + system) the process and its children have used so far."""
+        total = 0.0
+        for pid in self._tree():
+            with contextlib.suppress(psutil.Error):
+                times = psutil.Process(pid).cpu_times()
+                total += float(times.user + times.system)
+        return total
 
     def kill(self) -> None:
         """Stop at once (work in flight is abandoned, as in a crash)."""

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.harness import (
+    CHILD_PYTHONPATH,
     RAISED,
-    ROOT,
     SIGNING_KEY,
     BaselineProcess,
     ConnectorProcess,
@@ -95,7 +95,7 @@ def _load(
     ]
     if rate:
         command += ["--rate", str(rate)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": CHILD_PYTHONPATH}
     subprocess.run(command, check=True, env=env, preexec_fn=pinner(_load_cores()))
     return dict(json.loads(out.read_text()))
 

@@ -293,6 +293,9 @@ class Settings(BaseSettings):
     # its own lookup. Revel's docs do not say that filter exists; an answer that is refused or
     # looks unfiltered is discarded (each sync then looks up alone), so this is safe either way.
     REVEL_BATCH_LOOKUP: bool = True
+    # Syncs about to create their orders within this many milliseconds of each other share one such
+    # lookup, checked the same way (0: each looks up alone; off with REVEL_BATCH_LOOKUP too).
+    REVEL_LOOKUP_COALESCE_MS: float = Field(default=20, ge=0, le=1000)
     # What this Revel does where its documentation is silent (docs/reliability.md, "Revel's
     # behaviour"; `doctor --probe` tests each on a test establishment):
     REVEL_ITEM_DELETE: bool = True  # an OrderItem can be deleted (amends remove lines that way)
@@ -349,7 +352,10 @@ class Settings(BaseSettings):
     SYNC_INTERVAL_SECONDS: int | None = Field(default=None, ge=1, le=24 * 3600)  # overrides minutes
     SYNC_HOURS_BACK: int = Field(default=48, ge=1, le=24 * 90)
     DAY_OF_SWEEP_TIME: str = "06:00"
-    SYNC_CONCURRENCY: int = Field(default=4, ge=1, le=64)
+    # The most syncs one process runs at once; fewer while a vendor refuses calls for rate (AIMD).
+    SYNC_CONCURRENCY: int = Field(default=16, ge=1, le=64)
+    # Worker processes `serve` starts beside its web process (0: syncs run in the web process).
+    SERVE_WORKERS: int = Field(default=1, ge=0, le=16)
     SYNC_WAIT_SECONDS: float = Field(default=25, ge=0)
     # The first pause before a vendor call or a sync step is tried again (then doubling): the
     # client retries a failed read 4 times from half of it, a write step 5 times from it.

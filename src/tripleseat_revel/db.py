@@ -53,7 +53,11 @@ def create_db_engine(url: str, *, pool_size: int = 10) -> sa.Engine:
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
         engine = sa.create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=pool_size,
+            max_overflow=2 * pool_size,  # syncs, their concurrent line writes and the engine's threads
+            hide_parameters=True,
         )
         event.listen(engine, "connect", _sqlite_on_connect)
         return engine

@@ -18,12 +18,14 @@ from tripleseat_revel.db import Database
 from tripleseat_revel.integrations.revel.client import RevelClient
 from tripleseat_revel.integrations.tripleseat.client import OAuthClient, TripleSeatClient
 from tripleseat_revel.integrations.tripleseat.tokens import DatabaseTokenStore
-from tripleseat_revel.kit.http import RetryPolicy
+from tripleseat_revel.kit.concurrency import AdaptiveLimit
+from tripleseat_revel.kit.http import CallObserver, RetryPolicy
 from tripleseat_revel.kit.ratelimit import SharedRateLimiter
 from tripleseat_revel.logging import register_secrets
 from tripleseat_revel.notify.service import Notifier, transport_from_settings
 from tripleseat_revel.sync.catalogue import CatalogueCache
 from tripleseat_revel.sync.context import Runtime, utc_now
+from tripleseat_revel.sync.lookups import SharedLookup
 from tripleseat_revel.worker import engine as engine_mod
 from tripleseat_revel.worker.engine import Engine
 from tripleseat_revel.worker.trigger import DbosSyncRequester
@@ -32,8 +34,23 @@ from tripleseat_revel.worker.workflows import register_workflows
 __all__ = ["Engine", "Runtime", "build_runtime", "build_vendor_clients", "start_engine", "stop_engine"]
 
 
+def _observer(slots: AdaptiveLimit) -> CallObserver:
+    """Each vendor call is metered; a refusal for rate (429) also narrows the syncs in flight."""
+
+    def observe(vendor: str, endpoint: str, status: str, seconds: float) -> None:
+        metrics.observe_call(vendor, endpoint, status, seconds)
+        if status == "429":
+            slots.refused()
+
+    return observe
+
+
 def _tripleseat(
-    settings: Settings, db: Database, transport: httpx.BaseTransport | None, clock: Callable[[], datetime]
+    settings: Settings,
+    db: Database,
+    transport: httpx.BaseTransport | None,
+    clock: Callable[[], datetime],
+    observer: CallObserver,
 ) -> TripleSeatClient:
     secret, refresh = settings.TRIPLESEAT_CLIENT_SECRET, settings.TRIPLESEAT_REFRESH_TOKEN
     auth = OAuthClient(
@@ -52,13 +69,15 @@ def _tripleseat(
         transport=transport,
         limiter=metrics.MeteredLimiter(limiter, "tripleseat"),
         retry=RetryPolicy(base_delay=settings.RETRY_BASE_SECONDS / 2),
-        observer=metrics.observe_call,
+        observer=observer,
         clock=clock,
         max_pages=settings.TRIPLESEAT_MAX_PAGES,
     )
 
 
-def _revel(settings: Settings, db: Database, transport: httpx.BaseTransport | None) -> RevelClient:
+def _revel(
+    settings: Settings, db: Database, transport: httpx.BaseTransport | None, observer: CallObserver
+) -> RevelClient:
     api_key, api_secret = settings.REVEL_API_KEY, settings.REVEL_API_SECRET
     limiter = SharedRateLimiter(db.engine, "revel", settings.REVEL_RATE_PER_MINUTE / 60 * 0.95)
     return RevelClient(
@@ -68,7 +87,7 @@ def _revel(settings: Settings, db: Database, transport: httpx.BaseTransport | No
         transport=transport,
         limiter=metrics.MeteredLimiter(limiter, "revel"),
         retry=RetryPolicy(base_delay=settings.RETRY_BASE_SECONDS / 2),
-        observer=metrics.observe_call,
+        observer=observer,
         max_pages=settings.REVEL_MAX_PAGES,
     )
 
@@ -81,9 +100,10 @@ def build_vendor_clients(
     revel_transport: httpx.BaseTransport | None = None,
 ) -> tuple[TripleSeatClient, RevelClient]:
     """The two vendor clients alone, for commands that run without a locations file."""
+    observe = metrics.observe_call
     return (
-        _tripleseat(settings, db, tripleseat_transport, utc_now),
-        _revel(settings, db, revel_transport),
+        _tripleseat(settings, db, tripleseat_transport, utc_now, observe),
+        _revel(settings, db, revel_transport, observe),
     )
 
 
@@ -99,7 +119,8 @@ def build_runtime(
     config = settings.locations
     register_secrets(settings.secret_values())  # scrubbed from logs and from stored error text
     db = db or Database(settings.DATABASE_URL)
-    revel = _revel(settings, db, revel_transport)
+    slots = AdaptiveLimit(settings.SYNC_CONCURRENCY)
+    revel = _revel(settings, db, revel_transport, _observer(slots))
     notifier = Notifier(
         db,
         transport_from_settings(settings),
@@ -110,13 +131,30 @@ def build_runtime(
         settings=settings,
         config=config,
         db=db,
-        tripleseat=_tripleseat(settings, db, tripleseat_transport, clock),
+        tripleseat=_tripleseat(settings, db, tripleseat_transport, clock, _observer(slots)),
         revel=revel,
         catalogues=CatalogueCache(revel, settings.REVEL_CATALOGUE_TTL_SECONDS),
         notifier=notifier,
         syncs=DbosSyncRequester(db),
         clock=clock,
+        lookups=_lookups(settings, db, revel, slots, clock),
+        slots=slots,
     )
+
+
+def _lookups(
+    settings: Settings,
+    db: Database,
+    revel: RevelClient,
+    slots: AdaptiveLimit,
+    clock: Callable[[], datetime],
+) -> SharedLookup | None:
+    """Shared order lookups, under the same switch as the reconcile's batch lookup; a sync running
+    alone does not wait for others."""
+    if not settings.REVEL_BATCH_LOOKUP or settings.REVEL_LOOKUP_COALESCE_MS <= 0:
+        return None
+    window = settings.REVEL_LOOKUP_COALESCE_MS / 1000
+    return SharedLookup(revel, db, window, now=clock, others=lambda: slots.active > 1)
 
 
 def start_engine(rt: Runtime, *, role: str = "serve", schedules: bool = True, work: bool = True) -> Engine:

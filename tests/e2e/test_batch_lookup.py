@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import FAST
 from tests.fixtures.harness import Connector, running_connector
 from tests.fixtures.sandbox_api import create_event, orders_for, revel_totals, stats, ts_totals
+from tests.fixtures.waiting import wait_for
 from tripleseat_revel.sandbox import catalog
 from tripleseat_revel.sandbox.faults import RateLimitSettings
 from tripleseat_revel.sandbox.revel.seed import est_uri
@@ -173,3 +174,33 @@ def test_the_batch_lookup_can_be_switched_off(sandbox: SandboxServer, tmp_path: 
     assert body["summary"]["injected"] == 4, body
     _assert_one_complete_order_each(sandbox, first + events)
     assert _order_lookups(sandbox) - before == 3
+
+
+def _outcome(connector: Connector, event_id: int) -> str | None:
+    outcome = connector.http.get(f"/api/events/{event_id}").json().get("outcome")
+    return str(outcome) if outcome else None
+
+
+def test_webhooks_arriving_together_share_one_lookup(sandbox: SandboxServer, tmp_path: Path) -> None:
+    # A window wide enough that syncs started by one poll of the queue always meet in it.
+    with running_connector(
+        sandbox, tmp_path, REVEL_LOOKUP_COALESCE_MS="500", SYNC_CONCURRENCY="8", **FAST
+    ) as connector:
+        first = _first_order(connector, sandbox)
+        before = _order_lookups(sandbox)
+        events = _due_events(sandbox, 4)
+        body = {
+            "event_ids": [e["id"] for e in events],
+            "target_url": f"{connector.web.url}/webhooks/tripleseat",
+        }
+        assert httpx.post(
+            f"{sandbox.tripleseat_url}/_sandbox/webhooks/fire", json=body, timeout=30
+        ).is_success
+        wait_for(
+            lambda: all(_outcome(connector, e["id"]) == "INJECTED" for e in events), 60, "the webhook syncs"
+        )
+        audits = [connector.http.get(f"/api/events/{e['id']}").json()["audit"] for e in events]
+
+    _assert_one_complete_order_each(sandbox, first + events)
+    assert _order_lookups(sandbox) - before < len(events)  # not one lookup per webhook
+    assert any("a lookup shared by syncs" in a["message"] for audit in audits for a in audit), audits

@@ -27,6 +27,7 @@ from tripleseat_revel.sync.order_diff import (
     Writes,
     after,
     differences,
+    write_batches,
     writes_for,
 )
 from tripleseat_revel.sync.plan import OrderPlan, plan_order
@@ -306,3 +307,34 @@ def test_removed_and_added_lines_count_from_the_answers() -> None:
 
     assert [line.quantity for line in now.lines] == [8]
     assert [d for d in differences(plan, now) if d.startswith("line")] == []
+
+
+# ---- which writes may be issued at once --------------------------------------------------------
+
+
+def _add(index: int, product: int, quantity: int = 1, copies_after: int = 1) -> AddLine:
+    return AddLine(
+        index=index, product_id=product, quantity=quantity, price=D("10.00"), copies_after=copies_after
+    )
+
+
+def test_line_adds_of_different_products_go_together_and_every_other_write_alone() -> None:
+    adds = [_add(0, 1), _add(1, 2), _add(2, 3)]
+    pay = Pay(amount=D("5.00"), paid_after=D("5.00"))
+    final = Finalize(fingerprint="f" * 16, set_discount=False)
+
+    assert write_batches([*adds, pay, final]) == [tuple(adds), (pay,), (final,)]
+
+
+def test_line_adds_told_apart_only_by_their_order_are_never_issued_together() -> None:
+    # Two copies of one line: the second is recognised after a crash by there being two (copies_after).
+    first, other, second = _add(0, 1), _add(1, 2), _add(2, 1, copies_after=2)
+
+    assert write_batches([first, other, second]) == [(first, other), (second,)]
+
+
+def test_a_removal_between_adds_keeps_them_apart_and_in_order() -> None:
+    removal = RemoveLine(line=RevelLine(id=9, product_id=1, quantity=1, price=D("10.00")))
+    a, b = _add(0, 1), _add(1, 2)
+
+    assert write_batches([a, removal, b]) == [(a,), (removal,), (b,)]

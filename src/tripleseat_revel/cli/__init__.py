@@ -39,18 +39,28 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on")] = "0.0.0.0",  # noqa: S104
     port: Annotated[int | None, typer.Option(help="HTTP port (default: PORT)")] = None,
 ) -> None:
-    """Web app, worker and scheduler in one process (the default deployment)."""
+    """Web app and scheduler, with SERVE_WORKERS worker processes beside it (the default
+    deployment); SERVE_WORKERS=0 runs the syncs in the web process itself."""
     import uvicorn
 
+    from tripleseat_revel.cli.workers import WorkerPool
     from tripleseat_revel.logging import adopt_uvicorn_logs
+    from tripleseat_revel.models import utcnow
     from tripleseat_revel.runtime import start_engine, stop_engine
     from tripleseat_revel.web.app import create_app
     from tripleseat_revel.web.serving import uvicorn_options
+    from tripleseat_revel.worker.replicas import started_since
 
     loaded = bootstrap.settings()
     bootstrap.refuse_unsafe(loaded, web_host=host)
     rt = bootstrap.runtime(loaded)
-    engine = start_engine(rt, role="serve")
+    workers = loaded.SERVE_WORKERS
+    engine = start_engine(rt, role="serve", work=workers == 0)
+    pool = WorkerPool(workers, engine.executor_id) if workers else None
+    if pool is not None:
+        since = utcnow()
+        pool.start()
+        pool.wait_ready(lambda ids: started_since(rt.db, ids, since))
     console.print(f"tripleseat-revel serving on http://{host}:{port or loaded.PORT}/ (dashboard at /)")
     try:
         config = uvicorn.Config(
@@ -64,12 +74,19 @@ def serve(
         adopt_uvicorn_logs()
         uvicorn.Server(config).run()
     finally:
+        if pool is not None:
+            pool.stop()
         stop_engine(engine)
 
 
 @app.command()
-def worker() -> None:
+def worker(
+    parent_pid: Annotated[
+        int | None, typer.Option("--parent-pid", hidden=True, help="Exit when this process is gone")
+    ] = None,
+) -> None:
     """Worker and scheduler only, for scale-out beside `serve` replicas."""
+    from tripleseat_revel.cli.workers import watch_parent
     from tripleseat_revel.runtime import start_engine, stop_engine
 
     loaded = bootstrap.settings()
@@ -79,6 +96,8 @@ def worker() -> None:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
+    if parent_pid is not None:
+        watch_parent(parent_pid, stop.set)
     console.print(f"worker running (executor {engine.executor_id}); Ctrl-C to stop")
     stop.wait()
     stop_engine(engine)

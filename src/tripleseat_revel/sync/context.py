@@ -19,8 +19,10 @@ from tripleseat_revel.config import LocationsConfig, Settings
 from tripleseat_revel.db import Database
 from tripleseat_revel.integrations.revel.client import RevelClient
 from tripleseat_revel.integrations.tripleseat.client import TripleSeatClient
+from tripleseat_revel.kit.concurrency import AdaptiveLimit
 from tripleseat_revel.notify.service import Notifier
 from tripleseat_revel.sync.catalogue import CatalogueCache
+from tripleseat_revel.sync.lookups import SharedLookup
 
 
 def utc_now() -> datetime:
@@ -82,6 +84,8 @@ class Runtime:
     notifier: Notifier
     syncs: SyncRequester
     clock: Callable[[], datetime] = utc_now
+    lookups: SharedLookup | None = None  # order lookups shared by syncs starting together
+    slots: AdaptiveLimit | None = None  # how many syncs run at once here (AIMD under SYNC_CONCURRENCY)
 
     def close(self) -> None:
         self.tripleseat.close()

@@ -168,6 +168,31 @@ Write = Annotated[RemoveLine | AddLine | Pay | AddHistory | Finalize, Field(disc
 AnyWrite = RemoveLine | AddLine | Pay | AddHistory | Finalize
 
 
+def write_batches(writes: tuple[AnyWrite, ...] | list[AnyWrite]) -> list[tuple[AnyWrite, ...]]:
+    """`writes` in the order given, as batches that may be issued at once: consecutive line adds
+    of different product/quantity/price (each is told apart from the others by what it leaves
+    behind, see revel_writer._landed); every other write alone."""
+    batches: list[tuple[AnyWrite, ...]] = []
+    current: list[AddLine] = []
+    for write in writes:
+        if isinstance(write, AddLine) and all(
+            (w.product_id, w.quantity, w.price) != (write.product_id, write.quantity, write.price)
+            for w in current
+        ):
+            current.append(write)
+            continue
+        if current:
+            batches.append(tuple(current))
+            current = []
+        if isinstance(write, AddLine):
+            current.append(write)
+        else:
+            batches.append((write,))
+    if current:
+        batches.append(tuple(current))
+    return batches
+
+
 @dataclass(frozen=True)
 class RevelBehaviour:
     """What this Revel instance does where its documentation is silent (settings, or the findings

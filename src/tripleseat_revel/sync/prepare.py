@@ -160,6 +160,8 @@ class Begun(_Model):
     switches: Switches
     recheck: bool = False
     force_amend: bool = False
+    # A lookup shared with the syncs starting beside this one found no order (as a reconcile's hint).
+    revel_absent: dict[str, str] | None = None
 
 
 def fetch_event(rt: Runtime, event_id: int) -> Event | None:

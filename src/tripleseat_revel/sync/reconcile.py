@@ -17,11 +17,11 @@ import sqlalchemy as sa
 
 from tripleseat_revel.config import Location
 from tripleseat_revel.integrations.tripleseat.schemas import Event
-from tripleseat_revel.kit.http import VendorError
 from tripleseat_revel.logging import get_logger
 from tripleseat_revel.models import EventRecord, RevelOp
 from tripleseat_revel.sync import findings, ledger
 from tripleseat_revel.sync.context import Runtime
+from tripleseat_revel.sync.lookups import answer_check
 from tripleseat_revel.sync.outcomes import EventState
 from tripleseat_revel.sync.plan import TEST_LOCAL_ID_PREFIX, local_id_for
 from tripleseat_revel.sync.switches import read_switches
@@ -167,25 +167,10 @@ def absent_orders(rt: Runtime, event_ids: list[int], override: bool) -> dict[int
         started = set(
             session.scalars(sa.select(RevelOp.local_id).where(RevelOp.local_id.in_(local_ids.values())))
         )
-        # An order we know Revel has rides along in every batch: if it does not come back, the
-        # filter is not doing what we assume and the answer is not trusted.
-        known = session.scalars(
-            sa.select(RevelOp.local_id)
-            .where(RevelOp.op == "order", RevelOp.state == "done", RevelOp.revel_id.is_not(None))
-            .order_by(RevelOp.updated_at.desc())
-            .limit(1)
-        ).first()
-    if known is None:  # a new ledger (the switch-over day, say): borrow an order Revel has
-        try:
-            sample = rt.revel.newest_order(with_local_id=True)
-            if sample is None:  # no order with a local_id; with none at all the empty answer is true
-                sample = rt.revel.newest_order(with_local_id=False)
-        except VendorError:
-            return {}
-        if sample is not None and not sample.local_id:
-            log.info("reconcile.batch_lookup.no_known_order", events=len(event_ids))
-            return {}  # nothing to check an answer against: each sync looks up alone
-        known = sample.local_id if sample is not None else None  # None: Revel has no order at all
+    usable, known = answer_check(rt.db, rt.revel)
+    if not usable:
+        log.info("reconcile.batch_lookup.no_known_order", events=len(event_ids))
+        return {}  # nothing to check an answer against: each sync looks up alone
     unstarted = [(e, lid) for e, lid in local_ids.items() if lid not in started]
     hints: dict[int, dict[str, str]] = {}
     for start in range(0, len(unstarted), LOOKUP_BATCH):

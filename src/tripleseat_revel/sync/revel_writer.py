@@ -17,8 +17,10 @@ the plan: equal is verified, anything else is FAILED_MONEY_MISMATCH with the dif
 
 from __future__ import annotations
 
+import contextvars
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -152,6 +154,17 @@ class OrderWriter:
                 data={"op": op, "revel_id": revel_id},
             )
 
+    def _claim(self, plan: OrderPlan, op: str) -> tuple[str, Answer | None]:
+        """The op's state and answer as recorded, and its intent recorded (unless it is done), in
+        one transaction: whatever follows (a check that it landed, the write) comes after it."""
+        with self.db.session() as session:
+            row = ledger.op_state(session, plan.local_id, op)
+            state = row.state if row is not None else ""
+            answer = Answer.model_validate(row.answer) if row is not None and row.answer else None
+            if not (state == "done" and answer is not None):
+                ledger.op_intent(session, plan.local_id, op, plan.event_id)
+            return state, answer
+
     def _op(self, plan: OrderPlan, op: str) -> tuple[str, int | None, Answer | None]:
         with self.db.session() as session:
             row = ledger.op_state(session, plan.local_id, op)
@@ -200,13 +213,22 @@ class OrderWriter:
         if known is not None:  # the ledger's (found by local_id, or made by someone else)
             self._note(plan, known)
             return OrderRef(known, ours=False)
-        skip_lookup = not state and absent_hint_holds(absent, plan.local_id, self.clock())
-        existing = None if skip_lookup else self._lookup(plan)
+        checked = self._absent(plan, state, absent)
+        existing = None if checked else self._lookup(plan)
         if existing is not None:
             return self._found(plan, existing, ours=bool(state))
-        return self._create(
-            plan, checked=" (no order carried it at the reconcile's lookup)" if skip_lookup else ""
-        )
+        return self._create(plan, checked=checked)
+
+    def _absent(self, plan: OrderPlan, state: str, hint: dict[str, str] | None) -> str:
+        """Why no order carries our local_id without a lookup of our own ("": look it up): a fresh
+        finding of a reconcile's batch lookup, or of one shared with the webhook syncs that started
+        at the same time (sync/lookups.py). Never once an op is on record (an earlier attempt
+        may have created it)."""
+        if state or not absent_hint_holds(hint, plan.local_id, self.clock()):
+            return ""
+        assert hint is not None
+        where = "a lookup shared by syncs" if hint.get("by") == "shared" else "the reconcile's lookup"
+        return f" (no order carried it at {where})"
 
     def _found(self, plan: OrderPlan, order: Order, *, ours: bool) -> OrderRef:
         verb = "found (created by an earlier attempt)" if ours else "found by local_id"
@@ -303,7 +325,7 @@ class OrderWriter:
     def write(self, plan: OrderPlan, order_id: int, scope: str, write: Write) -> Answer:
         """Perform one write (or recognise that it landed already) and return Revel's answer."""
         op = f"{scope}:{write.key}"
-        state, _, answer = self._op(plan, op)
+        state, answer = self._claim(plan, op)
         if state == "done" and answer is not None:
             return answer
         if state == "intent":
@@ -315,7 +337,6 @@ class OrderWriter:
                 )
                 return landed
             write = self._repeat(plan, order_id, write)
-        self._intent(plan, op)
         try:
             revel_id, answer, message = self._perform(plan, order_id, write, op)
         except RevelError as exc:
@@ -326,6 +347,20 @@ class OrderWriter:
             raise
         self._done(plan, op, revel_id, message, answer, kind=AUDIT_KIND[write.kind])
         return answer
+
+    def write_many(self, plan: OrderPlan, order_id: int, scope: str, writes: Sequence[Write]) -> list[Answer]:
+        """`write` for each of `writes` at once (independent line adds: see order_diff.write_batches),
+        their answers in the same order. Each is recorded ahead on its own, so a repeat after a crash
+        or an error finds the ones that landed; the first error is raised once all have ended."""
+        if len(writes) == 1:
+            return [self.write(plan, order_id, scope, writes[0])]
+        with ThreadPoolExecutor(max_workers=len(writes), thread_name_prefix="revel-write") as pool:
+            futures = [
+                pool.submit(contextvars.copy_context().run, self.write, plan, order_id, scope, write)
+                for write in writes
+            ]
+            wait(futures)
+        return [future.result() for future in futures]
 
     def _perform(
         self, plan: OrderPlan, order_id: int, write: Write, op: str

@@ -106,3 +106,12 @@ def mark_recovered(db: Database, executor_id: str, count: int) -> None:
         if row is not None:
             row.recovered_at = utcnow()
             row.recovered_workflows += count
+
+
+def started_since(db: Database, executor_ids: list[str], since: datetime) -> bool:
+    """Whether every one of `executor_ids` registered (started) at `since` or later, and runs."""
+    query = sa.select(sa.func.count()).where(
+        Replica.executor_id.in_(executor_ids), Replica.started_at >= since, Replica.stopped_at.is_(None)
+    )
+    with db.session() as session:
+        return int(session.scalar(query) or 0) == len(executor_ids)

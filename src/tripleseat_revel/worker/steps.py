@@ -19,14 +19,20 @@ from tripleseat_revel.integrations.tripleseat.schemas import Event
 from tripleseat_revel.kit.http import is_retryable
 from tripleseat_revel.sync import findings, ledger
 from tripleseat_revel.sync.context import Ask, Runtime
+from tripleseat_revel.sync.lookups import QUEUED_SCAN, queued_event_ids
 from tripleseat_revel.sync.notifications import notify_outcome
-from tripleseat_revel.sync.order_diff import Answer, AnyWrite, RevelBehaviour
+from tripleseat_revel.sync.order_diff import AddLine, Answer, AnyWrite, RevelBehaviour
 from tripleseat_revel.sync.outcomes import Outcome
+from tripleseat_revel.sync.plan import local_id_for
 from tripleseat_revel.sync.prepare import AnyPrepared, Begun, Write, fetch_event, prepare
 from tripleseat_revel.sync.record import record
 from tripleseat_revel.sync.results import EventResult
 from tripleseat_revel.sync.revel_writer import OrderRef, OrderWriter, WritePlan
 from tripleseat_revel.sync.switches import read_switches
+
+# Webhook syncs share their order lookups (sync/lookups.py); a reconcile's syncs had theirs in its
+# batch lookup, and an operator's single sync runs alone.
+SHARED_LOOKUP_SOURCE = "webhook"
 
 
 def write_retry(rt: Runtime) -> dict[str, Any]:
@@ -77,8 +83,28 @@ def begin(rt: Runtime, event_id: int, run: RunContext) -> Begun:
             data={"source": run.source},
         )
     return Begun(
-        now=rt.clock(), switches=switches, recheck=run.ask == "recheck", force_amend=run.ask == "amend"
+        now=rt.clock(),
+        switches=switches,
+        recheck=run.ask == "recheck",
+        force_amend=run.ask == "amend",
+        revel_absent=shared_lookup(rt, event_id, run, override=switches.location_override),
     )
+
+
+def shared_lookup(rt: Runtime, event_id: int, run: RunContext, *, override: bool) -> dict[str, str] | None:
+    """A webhook sync's order looked up with the syncs starting beside it and the events queued
+    behind them (sync/lookups.py): the dated "no such order" a reconcile's batch lookup gives,
+    trusted by the writer the same way."""
+    if rt.lookups is None or run.source != SHARED_LOOKUP_SOURCE or run.revel_absent or run.ask:
+        return None
+    if not findings.batch_lookup(rt.db, rt.settings):  # `doctor --probe` found local_id__in unfiltered
+        return None
+    local_id = local_id_for(event_id, override=override)
+    queued = [local_id_for(e, override=override) for e in queued_event_ids(rt.db, QUEUED_SCAN)]
+    checked_at = rt.lookups.absent(local_id, queued)
+    if checked_at is None:
+        return None
+    return {"local_id": local_id, "checked_at": checked_at, "by": "shared"}
 
 
 def behaviour(rt: Runtime, establishment: int) -> RevelBehaviour:
@@ -109,6 +135,7 @@ class SyncSteps:
     order: Callable[[Write, RunContext], OrderRef]
     plan_writes: Callable[[Write, RunContext, OrderRef], WritePlan]
     write: Callable[[Write, RunContext, int, str, AnyWrite], Answer]
+    write_lines: Callable[[Write, RunContext, int, str, list[AddLine]], list[Answer]]
     record: Callable[
         [int, Outcome, str, AnyPrepared | None, list[str] | None, str | None, RunContext], EventResult
     ]
@@ -145,7 +172,20 @@ def _write_steps(rt: Runtime) -> dict[str, Any]:
     def write_step(prepared: Write, run: RunContext, order_id: int, scope: str, write: AnyWrite) -> Answer:
         return writer(rt, prepared, run).write(prepared.plan, order_id, scope, write)
 
-    return {"order": order_step, "plan_writes": plan_writes_step, "write": write_step}
+    @DBOS.step(name="revel.write_lines", **write_retry(rt))
+    def write_lines_step(
+        prepared: Write, run: RunContext, order_id: int, scope: str, writes: list[AddLine]
+    ) -> list[Answer]:
+        """Independent line adds issued at once: one checkpoint for all of them (each line is
+        still recorded ahead in revel_ops, so a repeat finds the ones that landed)."""
+        return writer(rt, prepared, run).write_many(prepared.plan, order_id, scope, writes)
+
+    return {
+        "order": order_step,
+        "plan_writes": plan_writes_step,
+        "write": write_step,
+        "write_lines": write_lines_step,
+    }
 
 
 def _outcome_steps(rt: Runtime) -> dict[str, Any]:

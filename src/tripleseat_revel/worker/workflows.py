@@ -9,6 +9,7 @@ idempotent (see sync/revel_writer.py), so a step that ran but was not checkpoint
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -77,8 +78,12 @@ def _write(steps: SyncSteps, prepared: Write, run: RunContext) -> Ended:
     if planned.refusal:
         return _refused(planned.refusal, order_diff.differences(prepared.plan, planned.before))
     answers: list[order_diff.Answer] = []
-    for write in planned.writes:
-        answers.append(steps.write(prepared, run, ref.order_id, planned.key, write))
+    for batch in order_diff.write_batches(planned.writes):
+        if len(batch) > 1:
+            lines = [w for w in batch if isinstance(w, order_diff.AddLine)]
+            answers += steps.write_lines(prepared, run, ref.order_id, planned.key, lines)
+        else:
+            answers.append(steps.write(prepared, run, ref.order_id, planned.key, batch[0]))
         if answers[-1].refused:
             now = order_diff.after(planned.before, answers)
             return _refused(str(answers[-1].refused), order_diff.differences(prepared.plan, now))
@@ -132,12 +137,19 @@ def _failure(exc: Exception) -> tuple[str, str]:
     return f"internal error: {error}", error
 
 
+def _slot(rt: Runtime) -> AbstractContextManager[object]:
+    """A place among the syncs this process runs at once (AIMD: see kit/concurrency.py)."""
+    return rt.slots if rt.slots is not None else nullcontext()
+
+
 def _register_sync_event(rt: Runtime) -> Callable[[int, dict[str, Any]], EventResult]:
     steps = register_sync_steps(rt)
 
     def run_sync(event_id: int, run: RunContext) -> EventResult:
         prepared: AnyPrepared | None = None
         begun = steps.begin(event_id, run)
+        if begun.revel_absent and not run.revel_absent:
+            run = run.model_copy(update={"revel_absent": begun.revel_absent})
         error: str | None = None
         try:
             if not begun.switches.enabled:
@@ -170,7 +182,7 @@ def _register_sync_event(rt: Runtime) -> Callable[[int, dict[str, Any]], EventRe
             revel_absent=request.get("revel_absent"),
             ask=request.get("ask") or ("amend" if request.get("amend") else None),
         )
-        with correlation(run.correlation_id, event_id=event_id):
+        with correlation(run.correlation_id, event_id=event_id), _slot(rt):
             return run_sync(event_id, run)
 
     return sync_event
