@@ -28,6 +28,7 @@ import httpx
 import psutil  # type: ignore[import-untyped]
 import sqlalchemy as sa
 import uvicorn
+from cryptography.fernet import Fernet
 
 from tripleseat_revel.sandbox.apps import create_revel_app, create_tripleseat_app
 from tripleseat_revel.sandbox.faults import RateLimitSettings
@@ -36,7 +37,9 @@ from tripleseat_revel.sandbox.totals import revel_totals, ts_totals
 from tripleseat_revel.sandbox.world import SandboxWorld
 
 ROOT = Path(__file__).resolve().parent.parent
-ADMIN_TOKEN = "bench-admin-token"  # a throwaway token for a local benchmark
+ADMIN_TOKEN = "bench-admin-token-0123456789abcdef"  # a throwaway token (32+ characters, as serve requires)
+# A throwaway key for the OAuth tokens the benchmark's database holds (serve refuses plain text).
+TOKEN_ENCRYPTION_KEY = Fernet.generate_key().decode()
 SIGNING_KEY = "sandbox-signing-key"
 EST = 8  # Revel establishment of TripleSeat location 20271 (site 15691)
 LOCATION = 20271
@@ -493,6 +496,7 @@ class ConnectorProcess(Child):
         env.update(
             DATABASE_URL=f"sqlite:///{self.db_path}",
             ADMIN_TOKEN=ADMIN_TOKEN,
+            TOKEN_ENCRYPTION_KEY=TOKEN_ENCRYPTION_KEY,
             OUTBOX_DIR=str(workdir / "outbox"),
             EMAIL_TO="ops@example.com",
             LOG_LEVEL="WARNING",
