@@ -149,15 +149,40 @@ def _refund(connector: Connector, sandbox: SandboxServer) -> dict[str, Any]:
     return synced(connector, event["id"])
 
 
-def test_where_negative_payments_are_accepted_a_refund_is_written(
+def test_a_probe_accepting_negative_payments_does_not_switch_refunds_on(
     amending: Connector, sandbox: SandboxServer
 ) -> None:
+    """The probe shows Revel takes a negative payment, not that the operator wants refunds written."""
     assert amending.settings.REVEL_REFUNDS is False  # the setting's default: refunds at the POS
-    probe(amending)
+    assert {f.behaviour: f.verdict for f in probe(amending).found}["negative_payment"] == "confirmed"
+    refunds_before = revel_requests(sandbox, "POST", "/resources/Payment/")
 
     result = _refund(amending, sandbox)
 
+    assert result["outcome"] == "DRIFT" and "refund it at the POS" in result["reason"]
+    payments = revel_requests(sandbox, "POST", "/resources/Payment/")
+    assert sum(payments.values()) - sum(refunds_before.values()) == 1  # the deposit only, no refund
+
+
+def test_where_refunds_are_on_and_negative_payments_are_accepted_a_refund_is_written(
+    refunding: Connector, sandbox: SandboxServer
+) -> None:
+    probe(refunding)
+
+    result = _refund(refunding, sandbox)
+
     assert result["outcome"] == "AMENDED", result["reason"]
+
+
+def test_a_confirmed_item_delete_does_not_override_the_setting_off(
+    amending: Connector, sandbox: SandboxServer
+) -> None:
+    probe(amending)
+    settings = amending.rt.settings.model_copy(update={"REVEL_ITEM_DELETE": False})
+
+    behaviour = findings.behaviour_for(amending.rt.db, settings, 8)
+
+    assert behaviour.item_delete is False and behaviour.refunds is False
 
 
 def test_where_negative_payments_are_refused_a_refund_is_a_drift_without_trying(
