@@ -16,7 +16,7 @@ from tests.fixtures.events import DINNER, due_event
 from tests.fixtures.harness import Connector, connector_env
 from tests.fixtures.sandbox_api import change_event, orders_for, set_faults
 from tripleseat_revel.cli import app
-from tripleseat_revel.golive.probe import ProbeRun, plan_probe, run_probe
+from tripleseat_revel.golive.probe import ProbeRefused, ProbeRun, plan_probe, run_probe
 from tripleseat_revel.sandbox.server import SandboxServer
 from tripleseat_revel.sync import findings
 from tripleseat_revel.sync.reconcile import absent_orders
@@ -80,6 +80,18 @@ def test_the_probe_tells_each_variant_and_cleans_up(
         assert {b: stored[(est, b)] for b in BEHAVIOURS} == found
     assert (12, "item_delete") not in stored  # Harbor Room has its own test establishment
     assert "# Revel probe: establishment 4" in run.markdown()
+
+
+def test_the_probe_refuses_an_establishment_that_takes_real_orders(
+    connector: Connector, sandbox: SandboxServer
+) -> None:
+    rt = connector.rt
+    location = next(loc for loc in rt.config.location if loc.test_establishment == PROBE_EST)
+    production = location.model_copy(update={"test_establishment": location.revel_establishment})
+
+    with pytest.raises(ProbeRefused, match="real orders"):
+        plan_probe(rt, production)
+    assert httpx.get(f"{sandbox.revel_url}/_sandbox/writes", timeout=30).json()["writes"] == []
 
 
 # ---- the connector follows the findings ------------------------------------------------------

@@ -39,6 +39,12 @@ def plan_probe(rt: Runtime, location: Location) -> ProbeRun:
             f"location {location.name!r} has no test_establishment: the probe only writes there"
         )
     est = location.test_establishment
+    owner = rt.config.production_owner(est)
+    if owner is not None:  # the locations file refuses this too: never write a probe to real orders
+        raise ProbeRefused(
+            f"establishment {est} takes the real orders of location {owner!r}: the probe only writes "
+            "to a test establishment that takes no real orders"
+        )
     applies = sorted(
         {est} | {loc.revel_establishment for loc in rt.config.location if loc.test_establishment == est}
     )
