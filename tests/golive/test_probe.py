@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import FAST
-from tests.fixtures.connector_api import revel_settings, synced
+from tests.fixtures.connector_api import LOCATIONS_FILE, revel_settings, synced
 from tests.fixtures.events import DINNER, due_event
-from tests.fixtures.harness import Connector, connector_env
+from tests.fixtures.harness import Connector, connector_env, running_connector
 from tests.fixtures.sandbox_api import change_event, orders_for, set_faults
 from tripleseat_revel.cli import app
 from tripleseat_revel.golive.probe import ProbeRefused, ProbeRun, plan_probe, run_probe
@@ -234,6 +234,54 @@ def test_where_the_payment_type_is_refused_no_order_is_made(
 
     assert result["outcome"] == "FAILED_CONFIG" and "payment type 236" in result["reason"]
     assert orders_for(sandbox, event["id"]) == []
+
+
+def _locations(tmp_path: Path, name: str, *, downtown: int | None = None, every: int = 236) -> Path:
+    """The sandbox's locations file with [revel] payment_type `every`, and Downtown Private Dining's
+    (establishment 9) own `downtown` if given."""
+    text = LOCATIONS_FILE.read_text().replace("payment_type = 236", f"payment_type = {every}")
+    if downtown is not None:
+        text = text.replace(
+            'name = "Downtown Private Dining"\n',
+            f'name = "Downtown Private Dining"\nrevel = {{ payment_type = {downtown} }}\n',
+        )
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_a_refused_payment_type_no_longer_blocks_once_another_is_configured(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    revel_settings(sandbox, refused_payment_types=[236])
+    database = f"sqlite:///{tmp_path / 'shared.db'}"
+    with running_connector(sandbox, tmp_path, DATABASE_URL=database, **FAST) as before:
+        probe(before)
+    changed = _locations(tmp_path, "locations-238.toml", every=238)
+
+    with running_connector(
+        sandbox, tmp_path, DATABASE_URL=database, LOCATIONS_FILE=str(changed), **FAST
+    ) as after:
+        event = due_event(sandbox)
+        result = synced(after, event["id"])
+
+    assert result["outcome"] == "INJECTED", result["reason"]
+
+
+def test_the_probe_tests_each_payment_type_its_establishments_use(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    revel_settings(sandbox, refused_payment_types=[236])
+    mixed = _locations(tmp_path, "locations-mixed.toml", downtown=238)
+    with running_connector(sandbox, tmp_path, LOCATIONS_FILE=str(mixed), **FAST) as connector:
+        run = probe(connector)
+        stored = {(f.establishment, f.behaviour): f for f in findings.load(connector.rt.db)}
+        assert live_probe_orders(sandbox, run) == []
+
+    assert stored[(8, "payment_type")].verdict == "refuted"
+    assert stored[(8, "payment_type")].tested_id == 236
+    assert stored[(9, "payment_type")].verdict == "confirmed"
+    assert stored[(9, "payment_type")].tested_id == 238
 
 
 def test_the_command_asks_first_and_saves_its_report(sandbox: SandboxServer, tmp_path: Path) -> None:

@@ -49,7 +49,12 @@ def plan_probe(rt: Runtime, location: Location) -> ProbeRun:
         {est} | {loc.revel_establishment for loc in rt.config.location if loc.test_establishment == est}
     )
     local_id = f"tripleseat-revel probe {uuid.uuid4().hex[:12]}"
-    return ProbeRun(location, est, rt.config.revel_for(location), local_id, applies)
+    ids = rt.config.revel_for(location)
+    types = {est: ids.payment_type}  # each establishment's own payment type is tried
+    for loc in rt.config.location:
+        if loc.test_establishment == est:
+            types.setdefault(loc.revel_establishment, rt.config.revel_for(loc).payment_type)
+    return ProbeRun(location, est, ids, local_id, applies, payment_types=types)
 
 
 def run_probe(rt: Runtime, run: ProbeRun) -> ProbeRun:
@@ -71,7 +76,7 @@ def run_probe(rt: Runtime, run: ProbeRun) -> ProbeRun:
         if behaviour not in tested:
             run.note(behaviour, "unknown", "not tested: the probe stopped before it")
     for est in run.applies_to:
-        findings.store(rt.db, est, run.found, run.order_id)
+        findings.store(rt.db, est, run.findings_for(est), run.order_id)
     return run
 
 
@@ -133,7 +138,7 @@ def _count(ids: list[int]) -> str:
     return f"{len(ids)}{'+' if len(ids) >= 5 else ''} order(s)"
 
 
-def _payment(rt: Runtime, run: ProbeRun, amount: Decimal) -> str | None:
+def _payment(rt: Runtime, run: ProbeRun, amount: Decimal, payment_type: int | None = None) -> str | None:
     """Write a payment; None if Revel took it, else why it did not."""
     assert run.order_id is not None
     try:
@@ -141,7 +146,7 @@ def _payment(rt: Runtime, run: ProbeRun, amount: Decimal) -> str | None:
             {
                 "order": uri("resources/Order", run.order_id),
                 "establishment": uri("enterprise/Establishment", run.establishment),
-                "payment_type": run.ids.payment_type,
+                "payment_type": run.ids.payment_type if payment_type is None else payment_type,
                 "amount": fmt(amount),
                 "tip": "0.00",
                 "payment_date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
@@ -156,15 +161,29 @@ def _payment(rt: Runtime, run: ProbeRun, amount: Decimal) -> str | None:
     return None
 
 
-def _payments(rt: Runtime, run: ProbeRun) -> None:
-    refused = _payment(rt, run, Decimal("1.00"))
+def _payment_type(rt: Runtime, run: ProbeRun, payment_type: int) -> bool:
+    """Try a payment of 1.00 of `payment_type`; note the verdict; whether Revel took it."""
+    refused = _payment(rt, run, Decimal("1.00"), payment_type)
     if refused:
         run.note(
-            "payment_type", "refuted", f"a payment of type {run.ids.payment_type} was refused ({refused})"
+            "payment_type",
+            "refuted",
+            f"a payment of type {payment_type} was refused ({refused})",
+            payment_type,
         )
+        return False
+    run.note(
+        "payment_type", "confirmed", f"a payment of 1.00 of type {payment_type} was accepted", payment_type
+    )
+    return True
+
+
+def _payments(rt: Runtime, run: ProbeRun) -> None:
+    for other in sorted(set(run.payment_types.values()) - {run.ids.payment_type}):
+        _payment_type(rt, run, other)  # a neighbour's own type, tried before the configured one
+    if not _payment_type(rt, run, run.ids.payment_type):
         run.note("negative_payment", "unknown", "not tested: the payment type is refused")
         return
-    run.note("payment_type", "confirmed", f"a payment of 1.00 of type {run.ids.payment_type} was accepted")
     refused = _payment(rt, run, Decimal("-1.00"))
     if refused:
         run.note("negative_payment", "refuted", f"a payment of -1.00 was refused ({refused})")

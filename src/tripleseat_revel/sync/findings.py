@@ -42,6 +42,7 @@ class Finding:
     establishment: int = 0
     probe_order_id: int | None = None
     probed_at: datetime | None = None
+    tested_id: int | None = None  # payment_type: the payment type id the probe tried
 
 
 def store(db: Database, establishment: int, found: Iterable[Finding], probe_order_id: int | None) -> None:
@@ -55,6 +56,7 @@ def store(db: Database, establishment: int, found: Iterable[Finding], probe_orde
                 session.add(row)
             row.verdict, row.detail = finding.verdict, finding.detail
             row.probe_order_id, row.probed_at = probe_order_id, now
+            row.tested_id = finding.tested_id
 
 
 def load(db: Database, establishment: int | None = None) -> list[Finding]:
@@ -71,6 +73,7 @@ def load(db: Database, establishment: int | None = None) -> list[Finding]:
                 r.establishment_id,
                 r.probe_order_id,
                 r.probed_at,
+                r.tested_id,
             )
             for r in session.scalars(query)
         ]
@@ -90,11 +93,18 @@ def defaults(settings: Settings) -> RevelBehaviour:
     )
 
 
-def behaviour_for(db: Database, settings: Settings, establishment: int) -> RevelBehaviour:
+def behaviour_for(
+    db: Database, settings: Settings, establishment: int, payment_type: int | None = None
+) -> RevelBehaviour:
     """What the connector assumes of `establishment`: the settings, each switched off (to the
     cautious side) where a finding refutes it. A confirmed finding never switches a write on: that
-    Revel accepts a refund does not mean the operator wants refunds written (REVEL_REFUNDS)."""
-    refuted = {f.behaviour for f in load(db, establishment) if f.verdict == "refuted"}
+    Revel accepts a refund does not mean the operator wants refunds written (REVEL_REFUNDS). A
+    finding about another payment type than `payment_type` (the one configured now) is ignored."""
+    refuted = {
+        f.behaviour
+        for f in load(db, establishment)
+        if f.verdict == "refuted" and not _other_type(f, payment_type)
+    }
     base = defaults(settings)
     return replace(
         base,
@@ -103,6 +113,14 @@ def behaviour_for(db: Database, settings: Settings, establishment: int) -> Revel
         discounts_stack=base.discounts_stack or "discount_replaces" in refuted,
         payment_type=base.payment_type and "payment_type" not in refuted,
         totals_kept=base.totals_kept and "totals_kept" not in refuted,
+    )
+
+
+def _other_type(finding: Finding, payment_type: int | None) -> bool:
+    """Whether `finding` was tested with another payment type than the one configured now."""
+    tested = finding.tested_id
+    return (
+        finding.behaviour == "payment_type" and None not in (tested, payment_type) and tested != payment_type
     )
 
 
