@@ -11,13 +11,14 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import FAST
-from tests.fixtures.connector_api import LOCATIONS_FILE, revel_settings, synced
+from tests.fixtures.connector_api import revel_settings, synced
 from tests.fixtures.events import DINNER, due_event
 from tests.fixtures.harness import Connector, connector_env, running_connector
 from tests.fixtures.sandbox_api import change_event, orders_for, set_faults
 from tripleseat_revel.cli import app
 from tripleseat_revel.golive.probe import ProbeRefused, ProbeRun, plan_probe, run_probe
 from tripleseat_revel.sandbox.server import SandboxServer
+from tripleseat_revel.sandbox.world import LOCATIONS_FILE
 from tripleseat_revel.sync import findings
 from tripleseat_revel.sync.reconcile import absent_orders
 
