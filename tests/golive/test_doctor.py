@@ -27,6 +27,7 @@ from tripleseat_revel.sandbox.revel.seed import _catalogue as seed_catalogue
 from tripleseat_revel.sandbox.server import SandboxServer
 from tripleseat_revel.sandbox.tripleseat.models import Location, Room
 from tripleseat_revel.sandbox.world import LOCATIONS_FILE
+from tripleseat_revel.sync import findings
 from tripleseat_revel.web.serving import serve_in_thread
 
 pytestmark = pytest.mark.e2e
@@ -112,6 +113,15 @@ def _not_migrated(_: SandboxServer, tmp_path: Path) -> dict[str, str | None]:
     return {"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}"}
 
 
+def _payment_type_refused(_: SandboxServer, tmp_path: Path) -> dict[str, str | None]:
+    """A probe found Revel refusing the configured payment type (236) in establishment 8."""
+    database = Database(f"sqlite:///{tmp_path / 'doctor.db'}")
+    migrate.upgrade(database.engine)
+    refused = findings.Finding("payment_type", "refuted", "a payment of type 236 was refused", tested_id=236)
+    findings.store(database, 8, [refused], probe_order_id=1)
+    return {}
+
+
 # (what is broken, how, the check that must fail, a word of its fix)
 CASES: list[tuple[str, Callable[[SandboxServer, Path], dict[str, str | None]], str, str]] = [
     (
@@ -176,6 +186,12 @@ CASES: list[tuple[str, Callable[[SandboxServer, Path], dict[str, str | None]], s
     ("inactive product", _inactive_mapping, "in establishment 12", "[[product]]"),
     ("upcoming unmapped item", _unmapped, f"menu item {DANCE_FLOOR} 'Dance Floor Rental'", "Mappings"),
     ("smtp", _smtp_closed, "SMTP", "SMTP_URL"),
+    (
+        "payment type refused by the probe",
+        _payment_type_refused,
+        "payment type 236 in establishment 8",
+        "set [revel] payment_type to an accepted type, then run doctor --probe",
+    ),
     ("public url", _env(PUBLIC_URL=None), "PUBLIC_URL", "PUBLIC_URL"),
 ]
 

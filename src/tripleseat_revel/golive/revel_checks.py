@@ -61,19 +61,24 @@ def checks(rt: Runtime) -> list[Check]:
     live = sorted(e for e in users if e in known)
     found += ids_checks(rt, {e: users[e] for e in live})
     found += mapping_checks(rt, live)
-    found += behaviour_checks(rt, sorted(users))
+    found += behaviour_checks(rt, users)
     return found
 
 
-def behaviour_checks(rt: Runtime, establishments: list[int]) -> list[Check]:
-    """What `doctor --probe` found of each establishment's Revel (stored; nothing is asked of Revel)."""
+PAYMENT_TYPE_FIX = "set [revel] payment_type to an accepted type, then run doctor --probe"
+
+
+def behaviour_checks(rt: Runtime, users: dict[int, list[RevelIds]]) -> list[Check]:
+    """What `doctor --probe` found of each establishment's Revel (stored; nothing is asked of Revel):
+    a refused payment type that is still configured blocks every paid event (✗)."""
     stored: dict[int, list[findings.Finding]] = defaultdict(list)
     for finding in findings.load(rt.db):
         stored[finding.establishment].append(finding)
     found: list[Check] = []
-    for est in establishments:
+    for est in sorted(users):
         name = f"Revel behaviour in establishment {est}"
         mine = stored.get(est, [])
+        found += _refused_types(est, mine, {ids.payment_type for ids in users[est]})
         if not mine:
             found.append(warn(AREA, name, "not probed: the settings' assumptions stand", PROBE_FIX))
             continue
@@ -85,6 +90,24 @@ def behaviour_checks(rt: Runtime, establishments: list[int]) -> list[Check]:
         else:
             found.append(ok(AREA, name, f"{detail}; every behaviour as the connector assumes"))
     return found
+
+
+def _refused_types(est: int, mine: list[findings.Finding], configured: set[int]) -> list[Check]:
+    """A ✗ for each configured payment type a probe found Revel refusing in `est`."""
+    refused = {
+        f.tested_id
+        for f in mine
+        if f.behaviour == "payment_type" and f.verdict == "refuted" and f.tested_id in configured | {None}
+    }
+    return [
+        fail(
+            AREA,
+            f"payment type {'(configured)' if tested is None else tested} in establishment {est}",
+            "`doctor --probe` found Revel refusing it: no order with a payment is made",
+            PAYMENT_TYPE_FIX,
+        )
+        for tested in sorted(refused, key=lambda t: t or 0)
+    ]
 
 
 def _users_of(rt: Runtime) -> dict[int, list[RevelIds]]:
