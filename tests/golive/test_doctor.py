@@ -170,6 +170,12 @@ CASES: list[tuple[str, Callable[[SandboxServer, Path], dict[str, str | None]], s
         "[revel] payment_type",
     ),
     (
+        "payment type of Revel's enum range, not looked up before",
+        _replaced("payment_type = 236", "payment_type = 5"),
+        "[revel] payment_type 5 in establishment 8",
+        "[revel] payment_type",
+    ),
+    (
         "discount of another establishment",
         _replaced("discount = 3358", "discount = 3359"),
         "[revel] discount 3359 in establishment 9",
@@ -213,6 +219,16 @@ def test_breaking_one_piece_names_it_with_its_fix(
     named = [f for f in failures(report) if check in f["name"]]
     assert named, f"{broken}: no failed check named {check!r} in {failures(report)}"
     assert all(fix in f["fix"] for f in named), named
+
+
+def test_a_built_in_dining_option_is_shown_as_not_verifiable(sandbox: SandboxServer, tmp_path: Path) -> None:
+    locations = good_locations(tmp_path, replace=("dining_option = 113", "dining_option = 3"))
+    env = doctor_env(sandbox, tmp_path, LOCATIONS_FILE=str(locations))
+
+    _, report = run_doctor(env, tmp_path)
+
+    (built_in,) = [c for c in report["checks"] if c["name"] == "[revel] dining_option 3 in establishment 8"]
+    assert built_in["status"] == "warn" and "built-in" in built_in["detail"]
 
 
 @pytest.fixture

@@ -17,8 +17,10 @@ from tripleseat_revel.sync.matching import CatalogueProduct
 
 AREA = "revel"
 PROBE_FIX = "run `tripleseat-revel doctor --probe` on the location's test establishment"
-# Built-in enums need no record (reference/revel-api.md §2: DiningOptions 0-7; payment types 0-12).
-BUILT_IN = {"dining_option": range(0, 8), "payment_type": range(0, 13)}
+# Built-in dining options need no record (reference/revel-api.md §2: DiningOptions 0-7), so a read
+# cannot verify them: shown as "!". Payment types are always looked up (the reference gives no
+# built-in range for them).
+BUILT_IN = {"dining_option": range(0, 8)}
 KINDS = {
     "dining_option": "CustomOrderOption",
     "payment_type": "CustomPaymentType",
@@ -138,21 +140,34 @@ def ids_checks(rt: Runtime, users: dict[int, list[RevelIds]]) -> list[Check]:
     found: list[Check] = []
     for est, id_sets in users.items():
         bad: list[Check] = []
+        built_in: list[Check] = []
         seen: set[tuple[str, int]] = set()
         for ids in id_sets:
             for key, kind in KINDS.items():
                 ident = int(getattr(ids, key))
-                if (key, ident) in seen or ident in BUILT_IN.get(key, ()):
+                if (key, ident) in seen:
                     continue
                 seen.add((key, ident))
+                if ident in BUILT_IN.get(key, ()):
+                    built_in.append(_built_in(est, key, ident))
+                    continue
                 if (kind, ident) not in cache:
                     cache[(kind, ident)] = _look(rt, kind, ident)
                 problem = _id_problem(est, key, ident, cache[(kind, ident)])
                 if problem is not None:
                     bad.append(problem)
         named = ", ".join(f"{k} {i}" for k, i in sorted(seen))
-        found += bad or [ok(AREA, f"[revel] ids in establishment {est}", named or "built-in values only")]
+        found += (bad or [ok(AREA, f"[revel] ids in establishment {est}", named)]) + built_in
     return found
+
+
+def _built_in(est: int, key: str, ident: int) -> Check:
+    return warn(
+        AREA,
+        f"[revel] {key} {ident} in establishment {est}",
+        f"built-in {key.replace('_', ' ')} of Revel (0-{BUILT_IN[key][-1]}): no record to read, "
+        "not verifiable",
+    )
 
 
 def _look(rt: Runtime, kind: str, ident: int) -> _Looked:
