@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from tests.conftest import FAST
 from tests.fixtures.golive import DANCE_FLOOR, good_locations
 from tests.fixtures.harness import connector_env, free_port
+from tests.fixtures.sandbox_api import set_faults
 from tripleseat_revel import migrate
 from tripleseat_revel.cli import app
 from tripleseat_revel.db import Database
@@ -229,6 +230,19 @@ def test_a_built_in_dining_option_is_shown_as_not_verifiable(sandbox: SandboxSer
 
     (built_in,) = [c for c in report["checks"] if c["name"] == "[revel] dining_option 3 in establishment 8"]
     assert built_in["status"] == "warn" and "built-in" in built_in["detail"]
+
+
+def test_a_catalogue_revel_cannot_read_is_a_fail_and_the_json_still_prints(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    env = doctor_env(sandbox, tmp_path)
+    set_faults(sandbox, "revel", error_rate=1.0, error_statuses=[500], path_prefixes=["/resources/Product"])
+
+    code, report = run_doctor(env, tmp_path)  # parses the JSON the command printed
+
+    assert code == 1
+    (failed,) = [f for f in failures(report) if f["name"] == "products of establishment 8"]
+    assert "scope" in failed["fix"] and "Revel's status" in failed["fix"]
 
 
 @pytest.fixture

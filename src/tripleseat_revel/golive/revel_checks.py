@@ -201,14 +201,17 @@ def mapping_checks(rt: Runtime, establishments: list[int]) -> list[Check]:
     establishment (of every establishment, for a mapping that names none)."""
     mappings = load_mappings(rt.db, rt.config).entries
     found: list[Check] = []
-    catalogues: dict[int, dict[int, CatalogueProduct]] = {}
+    catalogues: dict[int, dict[int, CatalogueProduct] | None] = {}
     for (menu_item, est), product in sorted(mappings.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
         for target in [est] if est is not None else establishments:
             if target not in establishments:
                 continue
             if target not in catalogues:
-                catalogues[target] = rt.catalogues.get(target).products
-            problem = _mapping_problem(menu_item, product, target, catalogues[target].get(product))
+                catalogues[target] = _catalogue(rt, target, found)
+            products = catalogues[target]
+            if products is None:
+                continue
+            problem = _mapping_problem(menu_item, product, target, products.get(product))
             if problem is not None:
                 found.append(problem)
     if not found:
@@ -216,6 +219,22 @@ def mapping_checks(rt: Runtime, establishments: list[int]) -> list[Check]:
             ok("mappings", "explicit product mappings", f"{len(mappings)} resolve to active products")
         )
     return found
+
+
+def _catalogue(rt: Runtime, est: int, found: list[Check]) -> dict[int, CatalogueProduct] | None:
+    """The products of `est`, or None (and a ✗ in `found`) where Revel does not give them."""
+    try:
+        return rt.catalogues.get(est).products
+    except RevelError as exc:
+        found.append(
+            fail(
+                AREA,
+                f"products of establishment {est}",
+                f"Revel did not give the product catalogue: {exc}",
+                "check the API key's scope (it must read Product) and Revel's status, then run doctor again",
+            )
+        )
+        return None
 
 
 def _mapping_problem(menu_item: int, product: int, est: int, match: CatalogueProduct | None) -> Check | None:
