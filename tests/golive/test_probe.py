@@ -317,3 +317,27 @@ def test_a_probe_that_revel_breaks_off_cleans_up_and_stores_nothing(
     assert "the probe stopped" in done.output and "nothing was stored" in done.output
     orders = httpx.get(f"{sandbox.revel_url}/_sandbox/orders", params={"written": "true"}, timeout=30).json()
     assert [o["deleted"] for o in orders["orders"]] == [True]
+
+
+def test_a_probe_order_whose_creation_answer_was_lost_is_found_by_its_local_id_and_removed(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    env = connector_env(sandbox, f"sqlite:///{tmp_path / 'probe.db'}", tmp_path, **FAST)
+    set_faults(
+        sandbox,
+        "revel",
+        lost_response_rate=1.0,
+        methods=["POST"],
+        path_prefixes=["/resources/Order/"],
+        max_faults=1,
+    )
+
+    done = CliRunner().invoke(
+        app, ["doctor", "--probe", "--yes", "--location", "Harbor Room"], env={**env, "COLUMNS": "300"}
+    )
+
+    assert done.exit_code == 1 and "the probe stopped" in done.output
+    orders = httpx.get(f"{sandbox.revel_url}/_sandbox/orders", params={"written": "true"}, timeout=30).json()
+    assert len(orders["orders"]) == 1  # Revel made the order; its answer never came
+    assert [o["deleted"] for o in orders["orders"]] == [True]
+    assert "local_id" in done.output and "no probe order was made" not in done.output

@@ -280,12 +280,30 @@ def _held(order: Order) -> dict[str, Decimal]:
 
 
 def _clean_up(rt: Runtime, run: ProbeRun) -> None:
-    """Delete the probe order where Revel allows it, else mark it deleted; say what stays."""
-    if run.order_id is None:
+    """Delete the probe order where Revel allows it, else mark it deleted; say what stays. An order
+    whose creation went unanswered is looked up by the probe's own local_id."""
+    if run.order_id is not None:
+        _remove(rt, run, run.order_id)
         return
-    where = f"order {run.order_id} (local_id {run.local_id!r}) in establishment {run.establishment}"
     try:
-        rt.revel.delete_order(run.order_id)
+        made = [
+            o for o in rt.revel.orders_page(run.establishment, run.local_id, 20) if o.local_id == run.local_id
+        ]
+    except RevelError as exc:
+        run.left.append(
+            f"could not look for a probe order (local_id {run.local_id!r}) in establishment "
+            f"{run.establishment} ({exc}); search that local_id at the POS and void it"
+        )
+        return
+    for order in made:
+        run.cleanup.append(f"found order {order.id} by the probe's local_id (its creation went unanswered)")
+        _remove(rt, run, order.id)
+
+
+def _remove(rt: Runtime, run: ProbeRun, order_id: int) -> None:
+    where = f"order {order_id} (local_id {run.local_id!r}) in establishment {run.establishment}"
+    try:
+        rt.revel.delete_order(order_id)
         run.cleanup.append(f"deleted {where}")
         return
     except RevelNotFound:
@@ -294,7 +312,7 @@ def _clean_up(rt: Runtime, run: ProbeRun) -> None:
     except RevelError as exc:
         run.cleanup.append(f"Revel refused to delete the order ({exc.status}); marking it deleted instead")
     try:
-        order = rt.revel.patch_order(run.order_id, {"deleted": True})
+        order = rt.revel.patch_order(order_id, {"deleted": True})
     except RevelError as exc:
         run.left.append(f"{where}: Revel refused to mark it deleted ({exc.status}); void it at the POS")
         return
