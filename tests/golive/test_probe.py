@@ -341,3 +341,25 @@ def test_a_probe_order_whose_creation_answer_was_lost_is_found_by_its_local_id_a
     assert len(orders["orders"]) == 1  # Revel made the order; its answer never came
     assert [o["deleted"] for o in orders["orders"]] == [True]
     assert "local_id" in done.output and "no probe order was made" not in done.output
+
+
+class _BatchLookupDown(httpx.BaseTransport):
+    """Between the connector and the simulators: every `local_id__in` lookup answers 503."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if "local_id__in" in request.url.params:
+            return httpx.Response(503, json={"error": "unavailable"}, request=request)
+        return self.inner.handle_request(request)
+
+
+def test_a_batch_lookup_that_fails_for_a_while_is_unknown_not_refuted(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    with running_connector(sandbox, tmp_path, transport=_BatchLookupDown(), **FAST) as connector:
+        run = probe(connector)
+
+        assert {f.behaviour: f.verdict for f in run.found}["local_id_in"] == "unknown"
+        assert findings.batch_lookup(connector.rt.db, connector.rt.settings)  # still on

@@ -127,7 +127,11 @@ def _filters(rt: Runtime, run: ProbeRun) -> None:
             "refuted",
             f"asked for the probe's local_id: {_count(mine)}; for an unused one: {_count(none)}",
         )
-    found = rt.revel.orders_by_local_ids([run.local_id, absent], known=run.local_id)
+    try:
+        found = rt.revel.orders_by_local_ids([run.local_id, absent], known=run.local_id, raise_transient=True)
+    except RevelError as exc:  # busy or down: says nothing of the filter
+        run.note("local_id_in", "unknown", f"Revel did not answer the lookup ({exc}); probe again later")
+        return
     if found is not None and [o.id for o in found[run.local_id]] == [run.order_id] and not found[absent]:
         run.note("local_id_in", "confirmed", "one call returned exactly the probe order")
     else:
