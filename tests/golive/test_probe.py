@@ -95,6 +95,16 @@ def test_the_probe_refuses_an_establishment_that_takes_real_orders(
     assert httpx.get(f"{sandbox.revel_url}/_sandbox/writes", timeout=30).json()["writes"] == []
 
 
+def test_the_payments_left_on_a_probe_order_marked_deleted_are_reported(
+    connector: Connector, sandbox: SandboxServer
+) -> None:
+    run = probe(connector)  # the simulator refuses DELETE of an order: it is marked deleted
+
+    assert any(line.startswith("marked order") for line in run.cleanup)
+    (payments,) = [line for line in run.left if "payments" in line]
+    assert "1.00, -1.00" in payments and str(run.order_id) in payments
+
+
 # ---- the connector follows the findings ------------------------------------------------------
 
 

@@ -162,6 +162,7 @@ def _payment(rt: Runtime, run: ProbeRun, amount: Decimal, payment_type: int | No
             raise
         return f"{exc.status}: {exc}"
     run.paid += amount
+    run.payments.append(amount)
     return None
 
 
@@ -324,5 +325,6 @@ def _remove(rt: Runtime, run: ProbeRun, order_id: int) -> None:
         run.left.append(f"{where}: still live after marking it deleted; void it at the POS")
         return
     run.cleanup.append(f"marked {where} deleted")
-    if run.paid:
-        run.left.append(f"a payment of {run.paid:.2f} stays on the deleted {where}")
+    if run.payments:
+        amounts = ", ".join(f"{p:.2f}" for p in run.payments)
+        run.left.append(f"payments of {amounts} (net {run.paid:.2f}) stay on the deleted {where}")

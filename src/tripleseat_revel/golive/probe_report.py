@@ -24,6 +24,7 @@ class ProbeRun:
     order_id: int | None = None
     items: list[int] = field(default_factory=list)
     paid: Decimal = Decimal("0.00")
+    payments: list[Decimal] = field(default_factory=list)  # each payment Revel accepted, in order
     found: list[Finding] = field(default_factory=list)
     cleanup: list[str] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
