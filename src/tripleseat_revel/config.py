@@ -189,6 +189,23 @@ class LocationsConfig(_Strict):
                 )
         return self
 
+    @model_validator(mode="after")
+    def _test_establishments_take_no_real_orders(self) -> LocationsConfig:
+        for index, loc in enumerate(self.location):
+            test = loc.test_establishment
+            owner = None if test is None else self.production_owner(test)
+            if owner is not None:
+                raise ValueError(
+                    f"location[{index}].test_establishment: {loc.test_establishment} is the "
+                    f"revel_establishment of location {owner!r} (real orders); name an establishment "
+                    "that takes no real orders"
+                )
+        return self
+
+    def production_owner(self, establishment: int) -> str | None:
+        """The name of the (first) location whose real orders go to `establishment`, if any."""
+        return next((loc.name for loc in self.location if loc.revel_establishment == establishment), None)
+
     def revel_for(self, location: Location) -> RevelIds:
         """The Revel ids `location`'s orders are made with: its own [location.revel] over [revel]."""
         return RevelIds.model_validate(location.revel.over(self.revel))

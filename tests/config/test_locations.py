@@ -390,3 +390,18 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_locations_file(path)
     assert str(caught.value) == f"{path}: file not found (set LOCATIONS_FILE)"
+
+
+def test_a_test_establishment_that_takes_real_orders_is_refused(tmp_path: Path) -> None:
+    """The probe and LOCATION_OVERRIDE write to a test establishment: never to one that is a
+    location's production establishment."""
+    second = (
+        BARE_LOCATION.replace("20271", "20272")
+        .replace("Special Events (Catering)", "Harbor Room")
+        .replace("revel_establishment = 8", "revel_establishment = 12\ntest_establishment = 8")
+    )
+    text = LOCATION + second + REVEL
+    assert error_of(tmp_path, text) == (
+        "location[1].test_establishment: 8 is the revel_establishment of location "
+        "'Special Events (Catering)' (real orders); name an establishment that takes no real orders"
+    )

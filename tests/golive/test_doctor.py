@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from tests.conftest import FAST
 from tests.fixtures.golive import DANCE_FLOOR, good_locations
 from tests.fixtures.harness import connector_env, free_port
+from tests.fixtures.sandbox_api import set_faults
 from tripleseat_revel import migrate
 from tripleseat_revel.cli import app
 from tripleseat_revel.db import Database
@@ -27,6 +28,7 @@ from tripleseat_revel.sandbox.revel.seed import _catalogue as seed_catalogue
 from tripleseat_revel.sandbox.server import SandboxServer
 from tripleseat_revel.sandbox.tripleseat.models import Location, Room
 from tripleseat_revel.sandbox.world import LOCATIONS_FILE
+from tripleseat_revel.sync import findings
 from tripleseat_revel.web.serving import serve_in_thread
 
 pytestmark = pytest.mark.e2e
@@ -112,6 +114,15 @@ def _not_migrated(_: SandboxServer, tmp_path: Path) -> dict[str, str | None]:
     return {"DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}"}
 
 
+def _payment_type_refused(_: SandboxServer, tmp_path: Path) -> dict[str, str | None]:
+    """A probe found Revel refusing the configured payment type (236) in establishment 8."""
+    database = Database(f"sqlite:///{tmp_path / 'doctor.db'}")
+    migrate.upgrade(database.engine)
+    refused = findings.Finding("payment_type", "refuted", "a payment of type 236 was refused", tested_id=236)
+    findings.store(database, 8, [refused], probe_order_id=1)
+    return {}
+
+
 # (what is broken, how, the check that must fail, a word of its fix)
 CASES: list[tuple[str, Callable[[SandboxServer, Path], dict[str, str | None]], str, str]] = [
     (
@@ -160,6 +171,12 @@ CASES: list[tuple[str, Callable[[SandboxServer, Path], dict[str, str | None]], s
         "[revel] payment_type",
     ),
     (
+        "payment type of Revel's enum range, not looked up before",
+        _replaced("payment_type = 236", "payment_type = 5"),
+        "[revel] payment_type 5 in establishment 8",
+        "[revel] payment_type",
+    ),
+    (
         "discount of another establishment",
         _replaced("discount = 3358", "discount = 3359"),
         "[revel] discount 3359 in establishment 9",
@@ -176,6 +193,12 @@ CASES: list[tuple[str, Callable[[SandboxServer, Path], dict[str, str | None]], s
     ("inactive product", _inactive_mapping, "in establishment 12", "[[product]]"),
     ("upcoming unmapped item", _unmapped, f"menu item {DANCE_FLOOR} 'Dance Floor Rental'", "Mappings"),
     ("smtp", _smtp_closed, "SMTP", "SMTP_URL"),
+    (
+        "payment type refused by the probe",
+        _payment_type_refused,
+        "payment type 236 in establishment 8",
+        "set [revel] payment_type to an accepted type, then run doctor --probe",
+    ),
     ("public url", _env(PUBLIC_URL=None), "PUBLIC_URL", "PUBLIC_URL"),
 ]
 
@@ -197,6 +220,29 @@ def test_breaking_one_piece_names_it_with_its_fix(
     named = [f for f in failures(report) if check in f["name"]]
     assert named, f"{broken}: no failed check named {check!r} in {failures(report)}"
     assert all(fix in f["fix"] for f in named), named
+
+
+def test_a_built_in_dining_option_is_shown_as_not_verifiable(sandbox: SandboxServer, tmp_path: Path) -> None:
+    locations = good_locations(tmp_path, replace=("dining_option = 113", "dining_option = 3"))
+    env = doctor_env(sandbox, tmp_path, LOCATIONS_FILE=str(locations))
+
+    _, report = run_doctor(env, tmp_path)
+
+    (built_in,) = [c for c in report["checks"] if c["name"] == "[revel] dining_option 3 in establishment 8"]
+    assert built_in["status"] == "warn" and "built-in" in built_in["detail"]
+
+
+def test_a_catalogue_revel_cannot_read_is_a_fail_and_the_json_still_prints(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    env = doctor_env(sandbox, tmp_path)
+    set_faults(sandbox, "revel", error_rate=1.0, error_statuses=[500], path_prefixes=["/resources/Product"])
+
+    code, report = run_doctor(env, tmp_path)  # parses the JSON the command printed
+
+    assert code == 1
+    (failed,) = [f for f in failures(report) if f["name"] == "products of establishment 8"]
+    assert "scope" in failed["fix"] and "Revel's status" in failed["fix"]
 
 
 @pytest.fixture

@@ -13,11 +13,12 @@ from typer.testing import CliRunner
 from tests.conftest import FAST
 from tests.fixtures.connector_api import revel_settings, synced
 from tests.fixtures.events import DINNER, due_event
-from tests.fixtures.harness import Connector, connector_env
+from tests.fixtures.harness import Connector, connector_env, running_connector
 from tests.fixtures.sandbox_api import change_event, orders_for, set_faults
 from tripleseat_revel.cli import app
-from tripleseat_revel.golive.probe import ProbeRun, plan_probe, run_probe
+from tripleseat_revel.golive.probe import ProbeRefused, ProbeRun, plan_probe, run_probe
 from tripleseat_revel.sandbox.server import SandboxServer
+from tripleseat_revel.sandbox.world import LOCATIONS_FILE
 from tripleseat_revel.sync import findings
 from tripleseat_revel.sync.reconcile import absent_orders
 
@@ -80,6 +81,28 @@ def test_the_probe_tells_each_variant_and_cleans_up(
         assert {b: stored[(est, b)] for b in BEHAVIOURS} == found
     assert (12, "item_delete") not in stored  # Harbor Room has its own test establishment
     assert "# Revel probe: establishment 4" in run.markdown()
+
+
+def test_the_probe_refuses_an_establishment_that_takes_real_orders(
+    connector: Connector, sandbox: SandboxServer
+) -> None:
+    rt = connector.rt
+    location = next(loc for loc in rt.config.location if loc.test_establishment == PROBE_EST)
+    production = location.model_copy(update={"test_establishment": location.revel_establishment})
+
+    with pytest.raises(ProbeRefused, match="real orders"):
+        plan_probe(rt, production)
+    assert httpx.get(f"{sandbox.revel_url}/_sandbox/writes", timeout=30).json()["writes"] == []
+
+
+def test_the_payments_left_on_a_probe_order_marked_deleted_are_reported(
+    connector: Connector, sandbox: SandboxServer
+) -> None:
+    run = probe(connector)  # the simulator refuses DELETE of an order: it is marked deleted
+
+    assert any(line.startswith("marked order") for line in run.cleanup)
+    (payments,) = [line for line in run.left if "payments" in line]
+    assert "1.00, -1.00" in payments and str(run.order_id) in payments
 
 
 # ---- the connector follows the findings ------------------------------------------------------
@@ -149,15 +172,40 @@ def _refund(connector: Connector, sandbox: SandboxServer) -> dict[str, Any]:
     return synced(connector, event["id"])
 
 
-def test_where_negative_payments_are_accepted_a_refund_is_written(
+def test_a_probe_accepting_negative_payments_does_not_switch_refunds_on(
     amending: Connector, sandbox: SandboxServer
 ) -> None:
+    """The probe shows Revel takes a negative payment, not that the operator wants refunds written."""
     assert amending.settings.REVEL_REFUNDS is False  # the setting's default: refunds at the POS
-    probe(amending)
+    assert {f.behaviour: f.verdict for f in probe(amending).found}["negative_payment"] == "confirmed"
+    refunds_before = revel_requests(sandbox, "POST", "/resources/Payment/")
 
     result = _refund(amending, sandbox)
 
+    assert result["outcome"] == "DRIFT" and "refund it at the POS" in result["reason"]
+    payments = revel_requests(sandbox, "POST", "/resources/Payment/")
+    assert sum(payments.values()) - sum(refunds_before.values()) == 1  # the deposit only, no refund
+
+
+def test_where_refunds_are_on_and_negative_payments_are_accepted_a_refund_is_written(
+    refunding: Connector, sandbox: SandboxServer
+) -> None:
+    probe(refunding)
+
+    result = _refund(refunding, sandbox)
+
     assert result["outcome"] == "AMENDED", result["reason"]
+
+
+def test_a_confirmed_item_delete_does_not_override_the_setting_off(
+    amending: Connector, sandbox: SandboxServer
+) -> None:
+    probe(amending)
+    settings = amending.rt.settings.model_copy(update={"REVEL_ITEM_DELETE": False})
+
+    behaviour = findings.behaviour_for(amending.rt.db, settings, 8)
+
+    assert behaviour.item_delete is False and behaviour.refunds is False
 
 
 def test_where_negative_payments_are_refused_a_refund_is_a_drift_without_trying(
@@ -199,6 +247,54 @@ def test_where_the_payment_type_is_refused_no_order_is_made(
     assert orders_for(sandbox, event["id"]) == []
 
 
+def _locations(tmp_path: Path, name: str, *, downtown: int | None = None, every: int = 236) -> Path:
+    """The sandbox's locations file with [revel] payment_type `every`, and Downtown Private Dining's
+    (establishment 9) own `downtown` if given."""
+    text = LOCATIONS_FILE.read_text().replace("payment_type = 236", f"payment_type = {every}")
+    if downtown is not None:
+        text = text.replace(
+            'name = "Downtown Private Dining"\n',
+            f'name = "Downtown Private Dining"\nrevel = {{ payment_type = {downtown} }}\n',
+        )
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_a_refused_payment_type_no_longer_blocks_once_another_is_configured(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    revel_settings(sandbox, refused_payment_types=[236])
+    database = f"sqlite:///{tmp_path / 'shared.db'}"
+    with running_connector(sandbox, tmp_path, DATABASE_URL=database, **FAST) as before:
+        probe(before)
+    changed = _locations(tmp_path, "locations-238.toml", every=238)
+
+    with running_connector(
+        sandbox, tmp_path, DATABASE_URL=database, LOCATIONS_FILE=str(changed), **FAST
+    ) as after:
+        event = due_event(sandbox)
+        result = synced(after, event["id"])
+
+    assert result["outcome"] == "INJECTED", result["reason"]
+
+
+def test_the_probe_tests_each_payment_type_its_establishments_use(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    revel_settings(sandbox, refused_payment_types=[236])
+    mixed = _locations(tmp_path, "locations-mixed.toml", downtown=238)
+    with running_connector(sandbox, tmp_path, LOCATIONS_FILE=str(mixed), **FAST) as connector:
+        run = probe(connector)
+        stored = {(f.establishment, f.behaviour): f for f in findings.load(connector.rt.db)}
+        assert live_probe_orders(sandbox, run) == []
+
+    assert stored[(8, "payment_type")].verdict == "refuted"
+    assert stored[(8, "payment_type")].tested_id == 236
+    assert stored[(9, "payment_type")].verdict == "confirmed"
+    assert stored[(9, "payment_type")].tested_id == 238
+
+
 def test_the_command_asks_first_and_saves_its_report(sandbox: SandboxServer, tmp_path: Path) -> None:
     env = connector_env(sandbox, f"sqlite:///{tmp_path / 'probe.db'}", tmp_path, **FAST)
     runner = CliRunner()
@@ -231,3 +327,49 @@ def test_a_probe_that_revel_breaks_off_cleans_up_and_stores_nothing(
     assert "the probe stopped" in done.output and "nothing was stored" in done.output
     orders = httpx.get(f"{sandbox.revel_url}/_sandbox/orders", params={"written": "true"}, timeout=30).json()
     assert [o["deleted"] for o in orders["orders"]] == [True]
+
+
+def test_a_probe_order_whose_creation_answer_was_lost_is_found_by_its_local_id_and_removed(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    env = connector_env(sandbox, f"sqlite:///{tmp_path / 'probe.db'}", tmp_path, **FAST)
+    set_faults(
+        sandbox,
+        "revel",
+        lost_response_rate=1.0,
+        methods=["POST"],
+        path_prefixes=["/resources/Order/"],
+        max_faults=1,
+    )
+
+    done = CliRunner().invoke(
+        app, ["doctor", "--probe", "--yes", "--location", "Harbor Room"], env={**env, "COLUMNS": "300"}
+    )
+
+    assert done.exit_code == 1 and "the probe stopped" in done.output
+    orders = httpx.get(f"{sandbox.revel_url}/_sandbox/orders", params={"written": "true"}, timeout=30).json()
+    assert len(orders["orders"]) == 1  # Revel made the order; its answer never came
+    assert [o["deleted"] for o in orders["orders"]] == [True]
+    assert "local_id" in done.output and "no probe order was made" not in done.output
+
+
+class _BatchLookupDown(httpx.BaseTransport):
+    """Between the connector and the simulators: every `local_id__in` lookup answers 503."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if "local_id__in" in request.url.params:
+            return httpx.Response(503, json={"error": "unavailable"}, request=request)
+        return self.inner.handle_request(request)
+
+
+def test_a_batch_lookup_that_fails_for_a_while_is_unknown_not_refuted(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    with running_connector(sandbox, tmp_path, transport=_BatchLookupDown(), **FAST) as connector:
+        run = probe(connector)
+
+        assert {f.behaviour: f.verdict for f in run.found}["local_id_in"] == "unknown"
+        assert findings.batch_lookup(connector.rt.db, connector.rt.settings)  # still on

@@ -110,9 +110,27 @@ def test_an_id_is_chosen_by_what_its_name_says(key: IdKey, records: list[Named],
     assert found.chosen.id == chosen
 
 
-def test_without_a_telling_name_the_first_is_chosen_and_flagged() -> None:
-    found = pick("payment_type", [Named(301, "Visa"), Named(300, "Cash")], (8,))
-    assert found.chosen == Named(300, "Cash")
+@pytest.mark.parametrize(
+    ("key", "records"),
+    [
+        ("payment_type", [Named(301, "Visa"), Named(300, "Cash")]),
+        ("payment_type", [Named(237, "House Account")]),  # a house account is not an event's payment
+        ("discount", [Named(5, "Staff Meal"), Named(6, "Happy Hour")]),
+    ],
+)
+def test_without_a_telling_name_a_payment_type_or_discount_is_left_for_a_person(
+    key: IdKey, records: list[Named]
+) -> None:
+    """Money: `locations init --yes` never writes a guess at the payment type or discount live."""
+    found = pick(key, records, (8,))
+    assert found.chosen is None
+    assert {o.id for o in found.others} == {r.id for r in records}
+    assert "choose" in found.why
+
+
+def test_without_a_telling_name_the_first_station_is_chosen_and_flagged() -> None:
+    found = pick("pos_station", [Named(6, "Bar 2"), Named(5, "Bar 1")], (8,))
+    assert found.chosen == Named(5, "Bar 1")
     assert "check it" in found.why
 
 

@@ -48,6 +48,19 @@ def test_an_id_that_could_not_be_chosen_makes_the_loader_name_it(tmp_path: Path)
         load_locations_file(path)
 
 
+def test_a_payment_type_no_name_says_is_for_events_is_left_commented_out(tmp_path: Path) -> None:
+    location = TripleSeatLocation(20271, "Harbor Room", 15692, "Atlantic", "Eastern Time (US & Canada)")
+    cards = [Named(301, "Visa"), Named(237, "House Account")]
+    accounts = Accounts([location], [Named(12, "Harbor Room")], {**OPTIONS, "payment_type": cards})
+    path = write(tmp_path, accounts)
+    text = path.read_text(encoding="utf-8")
+    assert "\npayment_type =" not in text and "Visa" in text and "House Account" in text
+    with pytest.raises(
+        ConfigError, match=r"location\[0\]\.revel\.payment_type: not set for location 'Harbor Room'"
+    ):
+        load_locations_file(path)
+
+
 def test_a_site_without_locations_is_mapped_whole(tmp_path: Path) -> None:
     site = TripleSeatLocation(None, "Harbor Room", 15692, "Harbor Room", "Eastern Time (US & Canada)")
     config = load_locations_file(write(tmp_path, Accounts([site], [Named(12, "Harbor Room")], OPTIONS)))

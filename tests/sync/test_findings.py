@@ -1,5 +1,6 @@
-"""What the connector assumes of an establishment's Revel: the settings, overridden there by the
-findings of `doctor --probe` (one case per finding; other establishments keep the settings)."""
+"""What the connector assumes of an establishment's Revel: the settings, switched off there by a
+refuted finding of `doctor --probe`, never switched on by a confirmed one (one case per finding;
+other establishments keep the settings)."""
 
 from __future__ import annotations
 
@@ -27,16 +28,22 @@ def db(tmp_path: Path) -> Database:
     [
         ({}, ("item_delete", "refuted"), RevelBehaviour(item_delete=False)),
         ({"REVEL_REFUNDS": True}, ("negative_payment", "refuted"), RevelBehaviour(refunds=False)),
-        ({}, ("negative_payment", "confirmed"), RevelBehaviour(refunds=True)),
+        ({}, ("negative_payment", "confirmed"), RevelBehaviour(refunds=False)),  # never switched on
+        ({"REVEL_REFUNDS": True}, ("negative_payment", "confirmed"), RevelBehaviour(refunds=True)),
+        ({"REVEL_ITEM_DELETE": False}, ("item_delete", "confirmed"), RevelBehaviour(item_delete=False)),
         ({}, ("discount_replaces", "refuted"), RevelBehaviour(discounts_stack=True)),
-        ({"REVEL_DISCOUNTS_STACK": True}, ("discount_replaces", "confirmed"), RevelBehaviour()),
+        (
+            {"REVEL_DISCOUNTS_STACK": True},
+            ("discount_replaces", "confirmed"),
+            RevelBehaviour(discounts_stack=True),
+        ),
         ({}, ("payment_type", "refuted"), RevelBehaviour(payment_type=False)),
         ({}, ("totals_kept", "refuted"), RevelBehaviour(totals_kept=False)),
         ({"REVEL_ITEM_DELETE": False}, ("item_delete", "unknown"), RevelBehaviour(item_delete=False)),
     ],
     ids=lambda v: "-".join(v) if isinstance(v, tuple) else None,
 )
-def test_a_finding_overrides_the_setting_in_its_establishment_only(
+def test_a_finding_only_switches_a_setting_off_in_its_establishment_only(
     db: Database, settings: dict[str, bool], finding: tuple[str, str], expected: RevelBehaviour
 ) -> None:
     loaded = load_settings(_env_file=None, **settings)

@@ -69,7 +69,12 @@ def check_runtime(rt: Runtime) -> Report:
 def vendor_checks(rt: Runtime) -> list[Check]:
     checks = tripleseat_checks(rt)
     checks.append(webhook_key(rt.settings))
-    checks += revel_checks.checks(rt)
+    try:
+        checks += revel_checks.checks(rt)
+    except VendorError as exc:  # each check catches its own; a report is printed whatever happens
+        checks.append(
+            fail("revel", "Revel checks", f"stopped: {exc}", "check Revel's status, then run doctor again")
+        )
     checks += upcoming_items(rt)
     return checks
 

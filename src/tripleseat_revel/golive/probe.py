@@ -39,11 +39,22 @@ def plan_probe(rt: Runtime, location: Location) -> ProbeRun:
             f"location {location.name!r} has no test_establishment: the probe only writes there"
         )
     est = location.test_establishment
+    owner = rt.config.production_owner(est)
+    if owner is not None:  # the locations file refuses this too: never write a probe to real orders
+        raise ProbeRefused(
+            f"establishment {est} takes the real orders of location {owner!r}: the probe only writes "
+            "to a test establishment that takes no real orders"
+        )
     applies = sorted(
         {est} | {loc.revel_establishment for loc in rt.config.location if loc.test_establishment == est}
     )
     local_id = f"tripleseat-revel probe {uuid.uuid4().hex[:12]}"
-    return ProbeRun(location, est, rt.config.revel_for(location), local_id, applies)
+    ids = rt.config.revel_for(location)
+    types = {est: ids.payment_type}  # each establishment's own payment type is tried
+    for loc in rt.config.location:
+        if loc.test_establishment == est:
+            types.setdefault(loc.revel_establishment, rt.config.revel_for(loc).payment_type)
+    return ProbeRun(location, est, ids, local_id, applies, payment_types=types)
 
 
 def run_probe(rt: Runtime, run: ProbeRun) -> ProbeRun:
@@ -65,7 +76,7 @@ def run_probe(rt: Runtime, run: ProbeRun) -> ProbeRun:
         if behaviour not in tested:
             run.note(behaviour, "unknown", "not tested: the probe stopped before it")
     for est in run.applies_to:
-        findings.store(rt.db, est, run.found, run.order_id)
+        findings.store(rt.db, est, run.findings_for(est), run.order_id)
     return run
 
 
@@ -116,7 +127,11 @@ def _filters(rt: Runtime, run: ProbeRun) -> None:
             "refuted",
             f"asked for the probe's local_id: {_count(mine)}; for an unused one: {_count(none)}",
         )
-    found = rt.revel.orders_by_local_ids([run.local_id, absent], known=run.local_id)
+    try:
+        found = rt.revel.orders_by_local_ids([run.local_id, absent], known=run.local_id, raise_transient=True)
+    except RevelError as exc:  # busy or down: says nothing of the filter
+        run.note("local_id_in", "unknown", f"Revel did not answer the lookup ({exc}); probe again later")
+        return
     if found is not None and [o.id for o in found[run.local_id]] == [run.order_id] and not found[absent]:
         run.note("local_id_in", "confirmed", "one call returned exactly the probe order")
     else:
@@ -127,7 +142,7 @@ def _count(ids: list[int]) -> str:
     return f"{len(ids)}{'+' if len(ids) >= 5 else ''} order(s)"
 
 
-def _payment(rt: Runtime, run: ProbeRun, amount: Decimal) -> str | None:
+def _payment(rt: Runtime, run: ProbeRun, amount: Decimal, payment_type: int | None = None) -> str | None:
     """Write a payment; None if Revel took it, else why it did not."""
     assert run.order_id is not None
     try:
@@ -135,7 +150,7 @@ def _payment(rt: Runtime, run: ProbeRun, amount: Decimal) -> str | None:
             {
                 "order": uri("resources/Order", run.order_id),
                 "establishment": uri("enterprise/Establishment", run.establishment),
-                "payment_type": run.ids.payment_type,
+                "payment_type": run.ids.payment_type if payment_type is None else payment_type,
                 "amount": fmt(amount),
                 "tip": "0.00",
                 "payment_date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
@@ -147,18 +162,33 @@ def _payment(rt: Runtime, run: ProbeRun, amount: Decimal) -> str | None:
             raise
         return f"{exc.status}: {exc}"
     run.paid += amount
+    run.payments.append(amount)
     return None
 
 
-def _payments(rt: Runtime, run: ProbeRun) -> None:
-    refused = _payment(rt, run, Decimal("1.00"))
+def _payment_type(rt: Runtime, run: ProbeRun, payment_type: int) -> bool:
+    """Try a payment of 1.00 of `payment_type`; note the verdict; whether Revel took it."""
+    refused = _payment(rt, run, Decimal("1.00"), payment_type)
     if refused:
         run.note(
-            "payment_type", "refuted", f"a payment of type {run.ids.payment_type} was refused ({refused})"
+            "payment_type",
+            "refuted",
+            f"a payment of type {payment_type} was refused ({refused})",
+            payment_type,
         )
+        return False
+    run.note(
+        "payment_type", "confirmed", f"a payment of 1.00 of type {payment_type} was accepted", payment_type
+    )
+    return True
+
+
+def _payments(rt: Runtime, run: ProbeRun) -> None:
+    for other in sorted(set(run.payment_types.values()) - {run.ids.payment_type}):
+        _payment_type(rt, run, other)  # a neighbour's own type, tried before the configured one
+    if not _payment_type(rt, run, run.ids.payment_type):
         run.note("negative_payment", "unknown", "not tested: the payment type is refused")
         return
-    run.note("payment_type", "confirmed", f"a payment of 1.00 of type {run.ids.payment_type} was accepted")
     refused = _payment(rt, run, Decimal("-1.00"))
     if refused:
         run.note("negative_payment", "refuted", f"a payment of -1.00 was refused ({refused})")
@@ -255,12 +285,30 @@ def _held(order: Order) -> dict[str, Decimal]:
 
 
 def _clean_up(rt: Runtime, run: ProbeRun) -> None:
-    """Delete the probe order where Revel allows it, else mark it deleted; say what stays."""
-    if run.order_id is None:
+    """Delete the probe order where Revel allows it, else mark it deleted; say what stays. An order
+    whose creation went unanswered is looked up by the probe's own local_id."""
+    if run.order_id is not None:
+        _remove(rt, run, run.order_id)
         return
-    where = f"order {run.order_id} (local_id {run.local_id!r}) in establishment {run.establishment}"
     try:
-        rt.revel.delete_order(run.order_id)
+        made = [
+            o for o in rt.revel.orders_page(run.establishment, run.local_id, 20) if o.local_id == run.local_id
+        ]
+    except RevelError as exc:
+        run.left.append(
+            f"could not look for a probe order (local_id {run.local_id!r}) in establishment "
+            f"{run.establishment} ({exc}); search that local_id at the POS and void it"
+        )
+        return
+    for order in made:
+        run.cleanup.append(f"found order {order.id} by the probe's local_id (its creation went unanswered)")
+        _remove(rt, run, order.id)
+
+
+def _remove(rt: Runtime, run: ProbeRun, order_id: int) -> None:
+    where = f"order {order_id} (local_id {run.local_id!r}) in establishment {run.establishment}"
+    try:
+        rt.revel.delete_order(order_id)
         run.cleanup.append(f"deleted {where}")
         return
     except RevelNotFound:
@@ -269,7 +317,7 @@ def _clean_up(rt: Runtime, run: ProbeRun) -> None:
     except RevelError as exc:
         run.cleanup.append(f"Revel refused to delete the order ({exc.status}); marking it deleted instead")
     try:
-        order = rt.revel.patch_order(run.order_id, {"deleted": True})
+        order = rt.revel.patch_order(order_id, {"deleted": True})
     except RevelError as exc:
         run.left.append(f"{where}: Revel refused to mark it deleted ({exc.status}); void it at the POS")
         return
@@ -277,5 +325,6 @@ def _clean_up(rt: Runtime, run: ProbeRun) -> None:
         run.left.append(f"{where}: still live after marking it deleted; void it at the POS")
         return
     run.cleanup.append(f"marked {where} deleted")
-    if run.paid:
-        run.left.append(f"a payment of {run.paid:.2f} stays on the deleted {where}")
+    if run.payments:
+        amounts = ", ".join(f"{p:.2f}" for p in run.payments)
+        run.left.append(f"payments of {amounts} (net {run.paid:.2f}) stay on the deleted {where}")

@@ -20,16 +20,25 @@ class ProbeRun:
     ids: RevelIds
     local_id: str
     applies_to: list[int]
+    payment_types: dict[int, int] = field(default_factory=dict)  # establishment -> its payment type
     order_id: int | None = None
     items: list[int] = field(default_factory=list)
     paid: Decimal = Decimal("0.00")
+    payments: list[Decimal] = field(default_factory=list)  # each payment Revel accepted, in order
     found: list[Finding] = field(default_factory=list)
     cleanup: list[str] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
-    def note(self, behaviour: str, verdict: Verdict, detail: str) -> None:
-        self.found.append(Finding(behaviour, verdict, detail, self.establishment, self.order_id))
+    def note(self, behaviour: str, verdict: Verdict, detail: str, tested_id: int | None = None) -> None:
+        self.found.append(
+            Finding(behaviour, verdict, detail, self.establishment, self.order_id, tested_id=tested_id)
+        )
+
+    def findings_for(self, establishment: int) -> list[Finding]:
+        """The findings to store for `establishment`: a payment type's only for the type it uses."""
+        mine = self.payment_types.get(establishment, self.ids.payment_type)
+        return [f for f in self.found if f.behaviour != "payment_type" or f.tested_id in (None, mine)]
 
     def markdown(self) -> str:
         return markdown(self)
@@ -48,7 +57,10 @@ CONSEQUENCE = {
         "refuted",
     ): "a changed discount is a drift (changed at the POS), never PATCHed again",
     ("item_delete", "refuted"): "an amend that removes lines is a drift (lines removed at the POS)",
-    ("negative_payment", "confirmed"): "refunds are written as negative payments",
+    (
+        "negative_payment",
+        "confirmed",
+    ): "refunds are written as negative payments only where REVEL_REFUNDS=true",
     ("negative_payment", "refuted"): "refunds are a drift (refunded at the POS)",
     (
         "totals_kept",

@@ -17,8 +17,10 @@ from tripleseat_revel.sync.matching import CatalogueProduct
 
 AREA = "revel"
 PROBE_FIX = "run `tripleseat-revel doctor --probe` on the location's test establishment"
-# Built-in enums need no record (reference/revel-api.md §2: DiningOptions 0-7; payment types 0-12).
-BUILT_IN = {"dining_option": range(0, 8), "payment_type": range(0, 13)}
+# Built-in dining options need no record (reference/revel-api.md §2: DiningOptions 0-7), so a read
+# cannot verify them: shown as "!". Payment types are always looked up (the reference gives no
+# built-in range for them).
+BUILT_IN = {"dining_option": range(0, 8)}
 KINDS = {
     "dining_option": "CustomOrderOption",
     "payment_type": "CustomPaymentType",
@@ -61,19 +63,24 @@ def checks(rt: Runtime) -> list[Check]:
     live = sorted(e for e in users if e in known)
     found += ids_checks(rt, {e: users[e] for e in live})
     found += mapping_checks(rt, live)
-    found += behaviour_checks(rt, sorted(users))
+    found += behaviour_checks(rt, users)
     return found
 
 
-def behaviour_checks(rt: Runtime, establishments: list[int]) -> list[Check]:
-    """What `doctor --probe` found of each establishment's Revel (stored; nothing is asked of Revel)."""
+PAYMENT_TYPE_FIX = "set [revel] payment_type to an accepted type, then run doctor --probe"
+
+
+def behaviour_checks(rt: Runtime, users: dict[int, list[RevelIds]]) -> list[Check]:
+    """What `doctor --probe` found of each establishment's Revel (stored; nothing is asked of Revel):
+    a refused payment type that is still configured blocks every paid event (✗)."""
     stored: dict[int, list[findings.Finding]] = defaultdict(list)
     for finding in findings.load(rt.db):
         stored[finding.establishment].append(finding)
     found: list[Check] = []
-    for est in establishments:
+    for est in sorted(users):
         name = f"Revel behaviour in establishment {est}"
         mine = stored.get(est, [])
+        found += _refused_types(est, mine, {ids.payment_type for ids in users[est]})
         if not mine:
             found.append(warn(AREA, name, "not probed: the settings' assumptions stand", PROBE_FIX))
             continue
@@ -85,6 +92,24 @@ def behaviour_checks(rt: Runtime, establishments: list[int]) -> list[Check]:
         else:
             found.append(ok(AREA, name, f"{detail}; every behaviour as the connector assumes"))
     return found
+
+
+def _refused_types(est: int, mine: list[findings.Finding], configured: set[int]) -> list[Check]:
+    """A ✗ for each configured payment type a probe found Revel refusing in `est`."""
+    refused = {
+        f.tested_id
+        for f in mine
+        if f.behaviour == "payment_type" and f.verdict == "refuted" and f.tested_id in configured | {None}
+    }
+    return [
+        fail(
+            AREA,
+            f"payment type {'(configured)' if tested is None else tested} in establishment {est}",
+            "`doctor --probe` found Revel refusing it: no order with a payment is made",
+            PAYMENT_TYPE_FIX,
+        )
+        for tested in sorted(refused, key=lambda t: t or 0)
+    ]
 
 
 def _users_of(rt: Runtime) -> dict[int, list[RevelIds]]:
@@ -115,21 +140,34 @@ def ids_checks(rt: Runtime, users: dict[int, list[RevelIds]]) -> list[Check]:
     found: list[Check] = []
     for est, id_sets in users.items():
         bad: list[Check] = []
+        built_in: list[Check] = []
         seen: set[tuple[str, int]] = set()
         for ids in id_sets:
             for key, kind in KINDS.items():
                 ident = int(getattr(ids, key))
-                if (key, ident) in seen or ident in BUILT_IN.get(key, ()):
+                if (key, ident) in seen:
                     continue
                 seen.add((key, ident))
+                if ident in BUILT_IN.get(key, ()):
+                    built_in.append(_built_in(est, key, ident))
+                    continue
                 if (kind, ident) not in cache:
                     cache[(kind, ident)] = _look(rt, kind, ident)
                 problem = _id_problem(est, key, ident, cache[(kind, ident)])
                 if problem is not None:
                     bad.append(problem)
         named = ", ".join(f"{k} {i}" for k, i in sorted(seen))
-        found += bad or [ok(AREA, f"[revel] ids in establishment {est}", named or "built-in values only")]
+        found += (bad or [ok(AREA, f"[revel] ids in establishment {est}", named)]) + built_in
     return found
+
+
+def _built_in(est: int, key: str, ident: int) -> Check:
+    return warn(
+        AREA,
+        f"[revel] {key} {ident} in establishment {est}",
+        f"built-in {key.replace('_', ' ')} of Revel (0-{BUILT_IN[key][-1]}): no record to read, "
+        "not verifiable",
+    )
 
 
 def _look(rt: Runtime, kind: str, ident: int) -> _Looked:
@@ -163,14 +201,17 @@ def mapping_checks(rt: Runtime, establishments: list[int]) -> list[Check]:
     establishment (of every establishment, for a mapping that names none)."""
     mappings = load_mappings(rt.db, rt.config).entries
     found: list[Check] = []
-    catalogues: dict[int, dict[int, CatalogueProduct]] = {}
+    catalogues: dict[int, dict[int, CatalogueProduct] | None] = {}
     for (menu_item, est), product in sorted(mappings.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
         for target in [est] if est is not None else establishments:
             if target not in establishments:
                 continue
             if target not in catalogues:
-                catalogues[target] = rt.catalogues.get(target).products
-            problem = _mapping_problem(menu_item, product, target, catalogues[target].get(product))
+                catalogues[target] = _catalogue(rt, target, found)
+            products = catalogues[target]
+            if products is None:
+                continue
+            problem = _mapping_problem(menu_item, product, target, products.get(product))
             if problem is not None:
                 found.append(problem)
     if not found:
@@ -178,6 +219,22 @@ def mapping_checks(rt: Runtime, establishments: list[int]) -> list[Check]:
             ok("mappings", "explicit product mappings", f"{len(mappings)} resolve to active products")
         )
     return found
+
+
+def _catalogue(rt: Runtime, est: int, found: list[Check]) -> dict[int, CatalogueProduct] | None:
+    """The products of `est`, or None (and a ✗ in `found`) where Revel does not give them."""
+    try:
+        return rt.catalogues.get(est).products
+    except RevelError as exc:
+        found.append(
+            fail(
+                AREA,
+                f"products of establishment {est}",
+                f"Revel did not give the product catalogue: {exc}",
+                "check the API key's scope (it must read Product) and Revel's status, then run doctor again",
+            )
+        )
+        return None
 
 
 def _mapping_problem(menu_item: int, product: int, est: int, match: CatalogueProduct | None) -> Check | None:

@@ -19,4 +19,5 @@ class RevelFinding(Base):
     verdict: Mapped[str] = mapped_column(sa.String(12))  # confirmed | refuted | unknown
     detail: Mapped[str] = mapped_column(sa.Text, default="")
     probe_order_id: Mapped[int | None] = mapped_column(sa.BigInteger)
+    tested_id: Mapped[int | None] = mapped_column(sa.BigInteger)  # payment_type: the id tried
     probed_at: Mapped[datetime] = mapped_column(default=utcnow)

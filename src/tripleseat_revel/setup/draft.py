@@ -5,7 +5,9 @@ Each TripleSeat location is set beside the live Revel establishment whose name r
 "test", "sandbox", "training" or "demo") that resembles it. Each `[revel]` id is the active record
 whose name says what it is for ("Tripleseat", "Catering", "Deposit", ...), among those usable in
 both establishments (a record of one establishment only cannot be used in the other); the others
-are kept as alternatives. Every choice is a suggestion for a person to check.
+are kept as alternatives. A payment type or discount no name points to is left for a person
+(commented out, so that the file does not load until it is set). Every choice is a suggestion for a
+person to check.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from tripleseat_revel.sync.matching import normalise
 # What the records are called, most telling first (compared without spaces, case or punctuation).
 KEYWORDS: dict[IdKey, tuple[str, ...]] = {
     "dining_option": ("tripleseat", "catering", "event", "banquet", "private"),
-    "payment_type": ("tripleseat", "deposit", "catering", "event", "invoice", "houseaccount"),
+    "payment_type": ("tripleseat", "deposit", "catering", "event", "invoice"),
     "discount": ("tripleseat", "open", "event", "catering", "custom"),
     "user": ("api", "tripleseat", "integration", "catering", "admin"),
     "pos_station": ("catering", "tripleseat", "event", "api", "online", "office"),
 }
+# Money: with no telling name, these are left for a person (commented out), never a guess.
+NO_GUESS: frozenset[IdKey] = frozenset({"payment_type", "discount"})
 TEST_WORDS = frozenset({"test", "testing", "sandbox", "training", "demo"})
 NOISE_WORDS = frozenset({"the", "and", "of", "at", "a", "an", "store", "shop", "location", "restaurant"})
 MATCH_CUTOFF = 0.3  # below this, no establishment is suggested for a location
@@ -111,6 +115,8 @@ def pick(key: IdKey, options: list[Named], establishments: tuple[int, ...]) -> P
         return Pick(None, "none found in Revel: set it by hand")
     best, *others = usable + own  # a record of the establishment alone, only when nothing else is
     closed, hit = _rank(key, best)
+    if hit == len(KEYWORDS[key]) and key in NO_GUESS:
+        return Pick(None, "no name says it is for events: choose one and set it by hand", (best, *others))
     why = (
         f"its name matches {KEYWORDS[key][hit]!r}" if hit < len(KEYWORDS[key]) else "the first one; check it"
     )

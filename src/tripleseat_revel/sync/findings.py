@@ -1,6 +1,7 @@
 """What the connector assumes of Revel where its documentation is silent: the settings
-(REVEL_ITEM_DELETE, REVEL_REFUNDS, REVEL_DISCOUNTS_STACK, REVEL_BATCH_LOOKUP) are the defaults, and
-a finding of `doctor --probe` for an establishment overrides them there (docs/go-live.md).
+(REVEL_ITEM_DELETE, REVEL_REFUNDS, REVEL_DISCOUNTS_STACK, REVEL_BATCH_LOOKUP) stand, and a
+finding of `doctor --probe` for an establishment can only switch one off there (a refuted
+behaviour is not relied on); a confirmed one never switches a write on (docs/go-live.md).
 
 A finding is `confirmed` (Revel does what the connector relies on), `refuted` (it does not) or
 `unknown` (the probe could not tell; the setting stands)."""
@@ -41,6 +42,7 @@ class Finding:
     establishment: int = 0
     probe_order_id: int | None = None
     probed_at: datetime | None = None
+    tested_id: int | None = None  # payment_type: the payment type id the probe tried
 
 
 def store(db: Database, establishment: int, found: Iterable[Finding], probe_order_id: int | None) -> None:
@@ -54,6 +56,7 @@ def store(db: Database, establishment: int, found: Iterable[Finding], probe_orde
                 session.add(row)
             row.verdict, row.detail = finding.verdict, finding.detail
             row.probe_order_id, row.probed_at = probe_order_id, now
+            row.tested_id = finding.tested_id
 
 
 def load(db: Database, establishment: int | None = None) -> list[Finding]:
@@ -70,6 +73,7 @@ def load(db: Database, establishment: int | None = None) -> list[Finding]:
                 r.establishment_id,
                 r.probe_order_id,
                 r.probed_at,
+                r.tested_id,
             )
             for r in session.scalars(query)
         ]
@@ -89,17 +93,34 @@ def defaults(settings: Settings) -> RevelBehaviour:
     )
 
 
-def behaviour_for(db: Database, settings: Settings, establishment: int) -> RevelBehaviour:
-    """What the connector assumes of `establishment`: the settings, overridden by its findings."""
-    known = {f.behaviour: f.verdict == "confirmed" for f in load(db, establishment) if f.verdict != "unknown"}
+def behaviour_for(
+    db: Database, settings: Settings, establishment: int, payment_type: int | None = None
+) -> RevelBehaviour:
+    """What the connector assumes of `establishment`: the settings, each switched off (to the
+    cautious side) where a finding refutes it. A confirmed finding never switches a write on: that
+    Revel accepts a refund does not mean the operator wants refunds written (REVEL_REFUNDS). A
+    finding about another payment type than `payment_type` (the one configured now) is ignored."""
+    refuted = {
+        f.behaviour
+        for f in load(db, establishment)
+        if f.verdict == "refuted" and not _other_type(f, payment_type)
+    }
     base = defaults(settings)
     return replace(
         base,
-        item_delete=known.get("item_delete", base.item_delete),
-        refunds=known.get("negative_payment", base.refunds),
-        discounts_stack=not known.get("discount_replaces", not base.discounts_stack),
-        payment_type=known.get("payment_type", base.payment_type),
-        totals_kept=known.get("totals_kept", base.totals_kept),
+        item_delete=base.item_delete and "item_delete" not in refuted,
+        refunds=base.refunds and "negative_payment" not in refuted,
+        discounts_stack=base.discounts_stack or "discount_replaces" in refuted,
+        payment_type=base.payment_type and "payment_type" not in refuted,
+        totals_kept=base.totals_kept and "totals_kept" not in refuted,
+    )
+
+
+def _other_type(finding: Finding, payment_type: int | None) -> bool:
+    """Whether `finding` was tested with another payment type than the one configured now."""
+    tested = finding.tested_id
+    return (
+        finding.behaviour == "payment_type" and None not in (tested, payment_type) and tested != payment_type
     )
 
 

@@ -367,7 +367,8 @@ def _payment_refused(rt: Runtime, prepared: PlannedKinds, base: dict[str, object
     if not isinstance(prepared, Write) or prepared.mode != "create" or prepared.plan.totals.paid <= 0:
         return prepared
     plan = prepared.plan
-    if findings.behaviour_for(rt.db, rt.settings, plan.establishment).payment_type:
+    behaviour = findings.behaviour_for(rt.db, rt.settings, plan.establishment, plan.revel.payment_type)
+    if behaviour.payment_type:
         return prepared
     reason = (
         f"Revel refuses payment type {plan.revel.payment_type} in establishment {plan.establishment} "

@@ -107,10 +107,11 @@ def shared_lookup(rt: Runtime, event_id: int, run: RunContext, *, override: bool
     return {"local_id": local_id, "checked_at": checked_at, "by": "shared"}
 
 
-def behaviour(rt: Runtime, establishment: int) -> RevelBehaviour:
+def behaviour(rt: Runtime, establishment: int, payment_type: int | None = None) -> RevelBehaviour:
     """What the connector assumes of this establishment's Revel where its documentation is silent
-    (the settings, overridden by the findings of `doctor --probe`)."""
-    return findings.behaviour_for(rt.db, rt.settings, establishment)
+    (the settings, switched off where `doctor --probe` found them refuted; a payment type's
+    finding only for the payment type it tried)."""
+    return findings.behaviour_for(rt.db, rt.settings, establishment, payment_type)
 
 
 def writer(rt: Runtime, prepared: Write, run: RunContext) -> OrderWriter:
@@ -119,7 +120,7 @@ def writer(rt: Runtime, prepared: Write, run: RunContext) -> OrderWriter:
         rt.revel,
         tz=ZoneInfo(prepared.timezone),
         clock=rt.clock,
-        behaviour=behaviour(rt, prepared.plan.establishment),
+        behaviour=behaviour(rt, prepared.plan.establishment, prepared.plan.revel.payment_type),
         correlation_id=run.correlation_id,
         workflow_id=run.workflow_id,
     )

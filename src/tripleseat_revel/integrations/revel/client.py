@@ -20,7 +20,10 @@ from tripleseat_revel.integrations.revel.errors import (
     WRITES,
     RevelError,
     RevelNotFound,
+    RevelRateLimited,
     RevelResponseError,
+    RevelServerError,
+    RevelTransportError,
     error_from_response,
     transport_error,
 )
@@ -229,20 +232,25 @@ class RevelClient:
         return self._model(Order, page.objects[0], endpoint) if page.objects else None
 
     def orders_by_local_ids(
-        self, local_ids: list[str], *, known: str | None
+        self, local_ids: list[str], *, known: str | None, raise_transient: bool = False
     ) -> dict[str, list[Order]] | None:
         """The orders carrying each of `local_ids`, in one call (`local_id__in`), or None when the
         answer cannot be trusted to be complete: the filter was refused or ignored (an order with
         another local_id came back), misread (the order known to carry `known` did not come back;
         None only when Revel has no order at all), or more orders matched than one page holds.
         Revel's docs do not say whether `local_id` takes `__in`; a None answer just means "look
-        each one up"."""
+        each one up". With `raise_transient`, a 429, 5xx or transport error is raised rather than
+        answered None (it says nothing of the filter: `doctor --probe` reports it unknown)."""
         wanted = set(local_ids) | ({known} if known else set())
         params = {"local_id__in": ",".join(sorted(wanted)), "limit": 2 * len(wanted) + 10}
         endpoint = "/resources/Order/"
         try:
             page = self._model(Page, self._request("GET", endpoint, endpoint, params=params), endpoint)
             orders = [self._model(Order, obj, endpoint) for obj in page.objects]
+        except (RevelRateLimited, RevelServerError, RevelTransportError):
+            if raise_transient:
+                raise
+            return None
         except RevelError:
             return None
         complete = not page.meta.next and (page.meta.total_count in (None, len(orders)))
