@@ -41,14 +41,9 @@ def serve(
 ) -> None:
     """Web app and scheduler, with SERVE_WORKERS worker processes beside it (the default
     deployment); SERVE_WORKERS=0 runs the syncs in the web process itself."""
-    import uvicorn
-
     from tripleseat_revel.cli.workers import WorkerPool
-    from tripleseat_revel.logging import adopt_uvicorn_logs
     from tripleseat_revel.models import utcnow
     from tripleseat_revel.runtime import start_engine, stop_engine
-    from tripleseat_revel.web.app import create_app
-    from tripleseat_revel.web.serving import uvicorn_options
     from tripleseat_revel.worker.replicas import started_since
 
     loaded = bootstrap.settings()
@@ -63,20 +58,32 @@ def serve(
         pool.wait_ready(lambda ids: started_since(rt.db, ids, since))
     console.print(f"tripleseat-revel serving on http://{host}:{port or loaded.PORT}/ (dashboard at /)")
     try:
-        config = uvicorn.Config(
-            create_app(rt, engine),
-            host=host,
-            port=port or loaded.PORT,
-            log_level="warning",
-            log_config=None,  # uvicorn logs through the connector's pipeline (JSON, scrubbed)
-            **uvicorn_options(loaded),
-        )
-        adopt_uvicorn_logs()
-        uvicorn.Server(config).run()
+        _run_web(rt, engine, host, port or loaded.PORT)
     finally:
         if pool is not None:
             pool.stop()
         stop_engine(engine)
+
+
+def _run_web(rt: Any, engine: Any, host: str, port: int) -> None:
+    """The web app under uvicorn, until it is stopped; uvicorn logs through the connector's
+    pipeline (JSON, scrubbed)."""
+    import uvicorn
+
+    from tripleseat_revel.logging import adopt_uvicorn_logs
+    from tripleseat_revel.web.app import create_app
+    from tripleseat_revel.web.serving import uvicorn_options
+
+    config = uvicorn.Config(
+        create_app(rt, engine),
+        host=host,
+        port=port,
+        log_level="warning",
+        log_config=None,
+        **uvicorn_options(rt.settings),
+    )
+    adopt_uvicorn_logs()
+    uvicorn.Server(config).run()
 
 
 @app.command()

@@ -132,18 +132,7 @@ def demo(
     console.print(f"simulators: TripleSeat {sandbox.tripleseat_url}  Revel {sandbox.revel_url}")
     console.print(f"connector:  {web.url}  (SQLite {DEMO_DIR / 'demo.db'})")
     try:
-        ts = httpx.Client(base_url=sandbox.tripleseat_url, timeout=60)
-        ts.put("/_sandbox/webhooks/config", json={"target_url": f"{web.url}/webhooks/tripleseat"})
-        fired = ts.post("/_sandbox/webhooks/fire", json={"today": True, "copies": 2, "shuffle": True}).json()
-        console.print(f"1. fired {fired['queued']} signed webhooks for today's events (each twice, shuffled)")
-        ts.post("/_sandbox/webhooks/wait", params={"timeout": 60})
-        with console.status("2. syncing the webhooks' events (vendor rate limits apply)"):
-            _wait_idle(rt, 120)
-        console.print("2. synced the webhooks' events (duplicates collapse into one sync each)")
-        with console.status("3. running a reconcile (catches events without a webhook)"):
-            engine.workflows.reconcile({"source": "demo", "hours_back": settings.SYNC_HOURS_BACK})
-            _wait_idle(rt, 180)
-        console.print("3. ran a reconcile (it catches events without a webhook)\n")
+        _the_day(rt, engine, sandbox.tripleseat_url, web.url)
         print_report(console, _rows(rt, _orders_by_local_id(sandbox.revel_url), world), _today(rt))
         outbox = len(list((DEMO_DIR / "outbox").glob("*.eml")))
         took = time.monotonic() - started
@@ -158,6 +147,22 @@ def demo(
         stop_engine(engine)
         sandbox.stop()
         rt.close()
+
+
+def _the_day(rt: Any, engine: Any, tripleseat_url: str, web_url: str) -> None:
+    """Today's webhooks, each sent twice and shuffled, then a reconcile: the main job."""
+    ts = httpx.Client(base_url=tripleseat_url, timeout=60)
+    ts.put("/_sandbox/webhooks/config", json={"target_url": f"{web_url}/webhooks/tripleseat"})
+    fired = ts.post("/_sandbox/webhooks/fire", json={"today": True, "copies": 2, "shuffle": True}).json()
+    console.print(f"1. fired {fired['queued']} signed webhooks for today's events (each twice, shuffled)")
+    ts.post("/_sandbox/webhooks/wait", params={"timeout": 60})
+    with console.status("2. syncing the webhooks' events (vendor rate limits apply)"):
+        _wait_idle(rt, 120)
+    console.print("2. synced the webhooks' events (duplicates collapse into one sync each)")
+    with console.status("3. running a reconcile (catches events without a webhook)"):
+        engine.workflows.reconcile({"source": "demo", "hours_back": rt.settings.SYNC_HOURS_BACK})
+        _wait_idle(rt, 180)
+    console.print("3. ran a reconcile (it catches events without a webhook)\n")
 
 
 def _block() -> None:

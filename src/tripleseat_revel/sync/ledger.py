@@ -99,6 +99,14 @@ _STANDING = frozenset(
 )
 
 
+def _kept(record: EventRecord) -> EventRecord:
+    """A dry run or a pause never hides an order or a problem; a run left writing is not even
+    touched (the time it was last written to is what lists it as left unfinished)."""
+    if record.state != EventState.WRITING.value:
+        record.last_synced_at = now_utc()
+    return record
+
+
 def record_outcome(
     session: Session,
     event_id: int,
@@ -116,11 +124,7 @@ def record_outcome(
     """Store the outcome of a sync run on the event's ledger row (its state follows from it)."""
     record = _ensure(session, event_id)
     if outcome.passive and EventState(record.state) in _STANDING:
-        # A dry run or a pause never hides an order or a problem; a run left writing is not even
-        # touched (the time it was last written to is what lists it as left unfinished).
-        if record.state != EventState.WRITING.value:
-            record.last_synced_at = now_utc()
-        return record
+        return _kept(record)
     record.outcome = outcome.value
     record.state = outcome.state.value
     # What is stored is shown on the dashboard and emailed: error text from a vendor or a

@@ -320,7 +320,6 @@ def _refusal(
     payment: Decimal,
     discount: bool,
 ) -> str | None:
-    held = snapshot.totals
     refused = _out_of_reach(plan, snapshot)
     if refused is not None:
         return refused
@@ -340,15 +339,21 @@ def _refusal(
             f"a refund of {-payment:.2f} (TripleSeat shows {plan.totals.paid:.2f} paid, the order "
             f"{snapshot.paid:.2f}); the connector does not write refunds: refund it at the POS"
         )
-    if discount and _stacked(held):
+    return _discount_refusal(plan, snapshot, behaviour) if discount else None
+
+
+def _discount_refusal(plan: OrderPlan, snapshot: OrderSnapshot, behaviour: RevelBehaviour) -> str | None:
+    """A changed discount Revel would add instead of replacing (or already has added)."""
+    held = snapshot.totals
+    if _stacked(held):
         return (
             f"Revel order {snapshot.order_id} carries {held.applied_count or 'several'} discounts adding up "
             f"to {held.applied_discounts or ZERO:.2f} (its discount says {held.discount:.2f}): Revel added "
             "a discount instead of replacing one; correct the discount at the POS"
         )
-    if discount and behaviour.discounts_stack and snapshot.totals.discount_set:
+    if behaviour.discounts_stack and held.discount_set:
         return (
-            f"the discount changed ({snapshot.totals.discount:.2f} -> {plan.totals.discount:.2f}) and "
+            f"the discount changed ({held.discount:.2f} -> {plan.totals.discount:.2f}) and "
             "Revel adds a second discount instead of replacing the first: change it at the POS"
         )
     return None

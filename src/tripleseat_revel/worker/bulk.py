@@ -34,7 +34,7 @@ def register_bulk(rt: Runtime, steps: ReconcileSteps) -> BulkWorkflow:
             run.finished_at = utcnow()
             session.merge(run)
 
-    def _result_of(event_id: int, workflow_id: str) -> EventResult:
+    def result_of(event_id: int, workflow_id: str) -> EventResult:
         """A sync's result; one that ended without one (cancelled, crashed for good) reports what
         the ledger holds, so the run always finishes with every event."""
         try:
@@ -55,28 +55,37 @@ def register_bulk(rt: Runtime, steps: ReconcileSteps) -> BulkWorkflow:
             try:
                 found = steps.collect(params)
             except (VendorError, MaxStepRetriesExceeded) as exc:  # the events cannot even be listed
-                cause = exc.errors[-1] if isinstance(exc, MaxStepRetriesExceeded) and exc.errors else exc
-                result = {
-                    **summarise("bulk", [], 0),
-                    "success": False,
-                    "error": f"could not list the events: {cause}",
-                }
+                result = _unlisted(exc)
                 store_step(run_id, params, result)
                 return result
             todo: list[int] = found["to_sync"]
             DBOS.set_event("progress", {"done": 0, "total": len(todo)})
             workflow_ids = enqueue_found(steps, found, params.get("source", "api"), cid)
-            events: list[EventResult] = []
-            for done, (event_id, wid) in enumerate(zip(todo, workflow_ids, strict=True), 1):
-                events.append(_result_of(event_id, wid))
-                if done % 10 == 0 or done == len(workflow_ids):
-                    DBOS.set_event("progress", {"done": done, "total": len(todo)})
+            events = _await_each(todo, workflow_ids, result_of)
             events += settled_results_step(found["settled"])
             result = summarise("bulk", events, found["queried"])
             store_step(run_id, params, result)
             return result
 
     return bulk_sync
+
+
+def _unlisted(exc: VendorError | MaxStepRetriesExceeded) -> dict[str, Any]:
+    """A bulk run's result when the events could not even be listed."""
+    cause = exc.errors[-1] if isinstance(exc, MaxStepRetriesExceeded) and exc.errors else exc
+    return {**summarise("bulk", [], 0), "success": False, "error": f"could not list the events: {cause}"}
+
+
+def _await_each(
+    todo: list[int], workflow_ids: list[str], result_of: Callable[[int, str], EventResult]
+) -> list[EventResult]:
+    """Every enqueued sync's result, in order, with the run's progress published as they come."""
+    events: list[EventResult] = []
+    for done, (event_id, wid) in enumerate(zip(todo, workflow_ids, strict=True), 1):
+        events.append(result_of(event_id, wid))
+        if done % 10 == 0 or done == len(workflow_ids):
+            DBOS.set_event("progress", {"done": done, "total": len(todo)})
+    return events
 
 
 def start_bulk(rt: Runtime, workflow: BulkWorkflow, hours_back: int, *, source: str) -> str:

@@ -23,6 +23,7 @@ from tripleseat_revel.sync.context import Runtime
 from tripleseat_revel.sync.outcomes import Outcome
 from tripleseat_revel.sync.prepare import (
     AnyPrepared,
+    Begun,
     Cancelled,
     Drift,
     DryRun,
@@ -142,6 +143,24 @@ def _slot(rt: Runtime) -> AbstractContextManager[object]:
     return rt.slots if rt.slots is not None else nullcontext()
 
 
+def _prepared(steps: SyncSteps, event_id: int, begun: Begun) -> AnyPrepared:
+    """The event fetched and prepared, unless the connector is switched off (then nothing is read)."""
+    if not begun.switches.enabled:
+        return Skip(outcome=Outcome.SKIPPED_DISABLED, reason="the connector is disabled (ENABLE_CONNECTOR)")
+    return steps.prepare(event_id, steps.fetch(event_id), begun)
+
+
+def _run_context(event_id: int, request: dict[str, Any]) -> RunContext:
+    """What one sync run knows of why and how it was asked for."""
+    return RunContext(
+        correlation_id=request.get("correlation_id") or new_correlation_id(),
+        workflow_id=DBOS.workflow_id or f"adhoc-{event_id}",
+        source=request.get("source", "unknown"),
+        revel_absent=request.get("revel_absent"),
+        ask=request.get("ask") or ("amend" if request.get("amend") else None),
+    )
+
+
 def _register_sync_event(rt: Runtime) -> Callable[[int, dict[str, Any]], EventResult]:
     steps = register_sync_steps(rt)
 
@@ -152,11 +171,7 @@ def _register_sync_event(rt: Runtime) -> Callable[[int, dict[str, Any]], EventRe
             run = run.model_copy(update={"revel_absent": begun.revel_absent})
         error: str | None = None
         try:
-            if not begun.switches.enabled:
-                reason = "the connector is disabled (ENABLE_CONNECTOR)"
-                prepared = Skip(outcome=Outcome.SKIPPED_DISABLED, reason=reason)
-            else:
-                prepared = steps.prepare(event_id, steps.fetch(event_id), begun)
+            prepared = _prepared(steps, event_id, begun)
             ended = _act(steps, prepared, run)
         except (VendorError, MaxStepRetriesExceeded) as exc:  # retries ran out: a recorded failure
             reason, error = _failure(exc)
@@ -175,13 +190,7 @@ def _register_sync_event(rt: Runtime) -> Callable[[int, dict[str, Any]], EventRe
     @DBOS.workflow(name="sync_event", max_recovery_attempts=20)
     def sync_event(event_id: int, request: dict[str, Any]) -> EventResult:
         """Fetch, decide, plan, make Revel match, record, notify: for one TripleSeat event."""
-        run = RunContext(
-            correlation_id=request.get("correlation_id") or new_correlation_id(),
-            workflow_id=DBOS.workflow_id or f"adhoc-{event_id}",
-            source=request.get("source", "unknown"),
-            revel_absent=request.get("revel_absent"),
-            ask=request.get("ask") or ("amend" if request.get("amend") else None),
-        )
+        run = _run_context(event_id, request)
         with correlation(run.correlation_id, event_id=event_id), _slot(rt):
             return run_sync(event_id, run)
 
