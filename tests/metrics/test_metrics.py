@@ -153,6 +153,10 @@ def test_the_runtime_builds_each_vendor_client_metered_and_observed(tmp_path: Pa
     try:
         for vendor, client in (("tripleseat", rt.tripleseat), ("revel", rt.revel)):
             assert isinstance(client.limiter, metrics.MeteredLimiter) and client.limiter.vendor == vendor
-            assert client.observer is metrics.observe_call
+            labels = {"vendor": vendor, "endpoint": "GET /observed", "status": "200"}
+            before = REGISTRY.get_sample_value("tsr_vendor_calls_total", labels) or 0.0
+            assert client.observer is not None
+            client.observer(vendor, "GET /observed", "200", 0.01)  # what the client calls after each call
+            assert REGISTRY.get_sample_value("tsr_vendor_calls_total", labels) == before + 1
     finally:
         rt.close()
