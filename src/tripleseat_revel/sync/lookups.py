@@ -157,8 +157,8 @@ class SharedLookup:
             return
         checked_at = self._now().isoformat()
         try:
-            found = self.revel.orders_by_local_ids(local_ids, known=known)
-        except VendorError:
+            found = self.revel.orders_by_local_ids(local_ids, known=known, raise_transient=True)
+        except VendorError:  # a 429, a 5xx, no answer: no finding now, and no verdict on the filter
             return
         if found is None:
             log.info("revel.lookup.shared.unusable", orders=len(local_ids))

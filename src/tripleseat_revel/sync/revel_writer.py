@@ -53,6 +53,8 @@ from tripleseat_revel.sync.order_diff import (
 from tripleseat_revel.sync.plan import OrderPlan
 
 log = get_logger(__name__)
+# Line POSTs of one order in flight at once (a 100-line event does not open 100 sessions).
+LINE_WRITERS = 8
 ORDER_OP = "order"
 REFUSED = (400, 403, 405, 501)
 # The audit trail's name of each write (a write found to have landed says "found").
@@ -354,7 +356,9 @@ class OrderWriter:
         or an error finds the ones that landed; the first error is raised once all have ended."""
         if len(writes) == 1:
             return [self.write(plan, order_id, scope, writes[0])]
-        with ThreadPoolExecutor(max_workers=len(writes), thread_name_prefix="revel-write") as pool:
+        with ThreadPoolExecutor(
+            max_workers=min(len(writes), LINE_WRITERS), thread_name_prefix="revel-write"
+        ) as pool:
             futures = [
                 pool.submit(contextvars.copy_context().run, self.write, plan, order_id, scope, write)
                 for write in writes

@@ -87,7 +87,9 @@ def begin(rt: Runtime, event_id: int, run: RunContext) -> Begun:
         switches=switches,
         recheck=run.ask == "recheck",
         force_amend=run.ask == "amend",
-        revel_absent=shared_lookup(rt, event_id, run, override=switches.location_override),
+        revel_absent=shared_lookup(rt, event_id, run, override=switches.location_override)
+        if switches.enabled  # the kill switch: nothing is read from the vendors
+        else None,
     )
 
 
