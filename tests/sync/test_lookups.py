@@ -39,7 +39,7 @@ class FakeRevel:
         return self.newest
 
     def orders_by_local_ids(
-        self, local_ids: list[str], *, known: str | None
+        self, local_ids: list[str], *, known: str | None, raise_transient: bool = False
     ) -> dict[str, list[Order]] | None:
         self.calls.append((sorted(local_ids), known))
         if self.error is not None:
@@ -197,7 +197,7 @@ def test_a_sync_whose_event_is_being_asked_for_waits_for_that_answer(db: Databas
 
     class Slow(FakeRevel):
         def orders_by_local_ids(
-            self, local_ids: list[str], *, known: str | None
+            self, local_ids: list[str], *, known: str | None, raise_transient: bool = False
         ) -> dict[str, list[Order]] | None:
             # While Revel answers the first batch, the sync of the queued event starts.
             thread = threading.Thread(target=lambda: answers.update({"B": lookup.absent("Triple Seat 3")}))
