@@ -17,16 +17,12 @@ match, `serve` on SQLite with its defaults otherwise.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from bench.harness import (
-    CHILD_PYTHONPATH,
     RAISED,
     SIGNING_KEY,
     BaselineProcess,
@@ -35,6 +31,7 @@ from bench.harness import (
     check_orders,
     due_event_body,
     percentile,
+    run_loadgen,
     start_sandbox,
     vendor_calls,
     wait_until,
@@ -76,26 +73,7 @@ def hooks_for(sandbox: Sandbox, event_ids: list[int]) -> list[dict[str, str]]:
 
 def send(url: str, hooks: list[dict[str, str]], workdir: Path, name: str, concurrency: int) -> dict[str, Any]:
     """Send the hooks with bench.loadgen (its own process); its timings and answers."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    source, out = workdir / f"{name}.jsonl", workdir / f"{name}.out.json"
-    source.write_text("\n".join(json.dumps(h) for h in hooks))
-    command = [
-        sys.executable,
-        "-m",
-        "bench.loadgen",
-        "--url",
-        url + "/webhooks/tripleseat",
-        "--input",
-        str(source),
-        "--out",
-        str(out),
-        "--concurrency",
-        str(concurrency),
-        "--timeout",
-        "300",
-    ]
-    subprocess.run(command, check=True, env={**os.environ, "PYTHONPATH": CHILD_PYTHONPATH})
-    return dict(json.loads(out.read_text()))
+    return run_loadgen(url, hooks, workdir, name, concurrency=concurrency, options=["--timeout", "300"])
 
 
 def completions(sandbox: Sandbox) -> dict[str, float]:

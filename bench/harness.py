@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import json
 import os
 import platform
 import socket
@@ -76,6 +77,40 @@ def machine_facts() -> dict[str, Any]:
 
 def cpus() -> list[int]:
     return sorted(os.sched_getaffinity(0))
+
+
+def run_loadgen(
+    url: str,
+    hooks: list[dict[str, str]],
+    workdir: Path,
+    name: str,
+    *,
+    concurrency: int,
+    options: list[str] | None = None,
+    cores: Iterable[int] | None = None,
+) -> dict[str, Any]:
+    """Send the signed `hooks` to the connector at `url` with bench.loadgen (its own process,
+    pinned to `cores` when given; `options`: more of its flags); its timings and answers."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    source, out = workdir / f"{name}.jsonl", workdir / f"{name}.out.json"
+    source.write_text("\n".join(json.dumps(h) for h in hooks))
+    command = [
+        sys.executable,
+        "-m",
+        "bench.loadgen",
+        "--url",
+        url + "/webhooks/tripleseat",
+        "--input",
+        str(source),
+        "--out",
+        str(out),
+        "--concurrency",
+        str(concurrency),
+        *(options or []),
+    ]
+    env = {**os.environ, "PYTHONPATH": CHILD_PYTHONPATH}
+    subprocess.run(command, check=True, env=env, preexec_fn=pinner(cores))
+    return dict(json.loads(out.read_text()))
 
 
 def pinner(cores: Iterable[int] | None) -> Callable[[], None] | None:

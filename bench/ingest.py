@@ -14,16 +14,12 @@ probe with a single sender, which shows its ack time when its thread pool is not
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from bench.harness import (
-    CHILD_PYTHONPATH,
     RAISED,
     SIGNING_KEY,
     BaselineProcess,
@@ -31,7 +27,7 @@ from bench.harness import (
     Sandbox,
     cpus,
     percentile,
-    pinner,
+    run_loadgen,
     start_sandbox,
 )
 from bench.report import Figure, Result, load_average
@@ -76,28 +72,10 @@ def _load(
     warmup: int = 0,
     rate: float | None = None,
 ) -> dict[str, Any]:
-    source, out = workdir / f"{name}.jsonl", workdir / f"{name}.out.json"
-    source.write_text("\n".join(json.dumps(h) for h in hooks))
-    command = [
-        sys.executable,
-        "-m",
-        "bench.loadgen",
-        "--url",
-        url + "/webhooks/tripleseat",
-        "--input",
-        str(source),
-        "--out",
-        str(out),
-        "--concurrency",
-        str(concurrency),
-        "--warmup",
-        str(warmup),
-    ]
-    if rate:
-        command += ["--rate", str(rate)]
-    env = {**os.environ, "PYTHONPATH": CHILD_PYTHONPATH}
-    subprocess.run(command, check=True, env=env, preexec_fn=pinner(_load_cores()))
-    return dict(json.loads(out.read_text()))
+    options = ["--warmup", str(warmup)] + (["--rate", str(rate)] if rate else [])
+    return run_loadgen(
+        url, hooks, workdir, name, concurrency=concurrency, options=options, cores=_load_cores()
+    )
 
 
 def _server_cores() -> list[int] | None:
