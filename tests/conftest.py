@@ -6,9 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TypedDict
 
+import httpx
 import pytest
 
 from tests.fixtures.harness import Connector, running_connector
+from tests.web.dashboard.conftest import Dashboard
 from tripleseat_revel.sandbox.faults import RateLimitSettings
 from tripleseat_revel.sandbox.server import SandboxServer, serve_in_thread
 from tripleseat_revel.sandbox.world import SandboxWorld
@@ -49,3 +51,12 @@ def sandbox(world: SandboxWorld) -> Iterator[SandboxServer]:
 def connector(sandbox: SandboxServer, tmp_path: Path) -> Iterator[Connector]:
     with running_connector(sandbox, tmp_path, **FAST) as running:
         yield running
+
+
+@pytest.fixture
+def operator(connector: Connector) -> Iterator[Dashboard]:
+    """The connector's dashboard, logged in as an operator named Maria."""
+    with httpx.Client(base_url=connector.web.url, follow_redirects=False, timeout=60) as client:
+        dashboard = Dashboard(connector.rt, client)
+        assert dashboard.login(name="Maria").status_code == 303
+        yield dashboard

@@ -4,14 +4,10 @@ acknowledge; each audited (API, dashboard and CLI)."""
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
-from collections.abc import Iterator
-from html import unescape
 from pathlib import Path
 
-import httpx
 import pytest
 import sqlalchemy as sa
 
@@ -21,7 +17,7 @@ from tests.fixtures.events import EST, due_event
 from tests.fixtures.harness import Connector, connector_env
 from tests.fixtures.oracle import differences, expected
 from tests.fixtures.sandbox_api import change_event, orders_for
-from tests.web.dashboard.conftest import Dashboard
+from tests.web.dashboard.conftest import Dashboard, page_text
 from tripleseat_revel.models import AuditEntry, EventRecord
 from tripleseat_revel.sandbox.server import SandboxServer
 
@@ -74,25 +70,13 @@ def test_amend_refuses_an_event_without_a_drift(connector: Connector, sandbox: S
     assert connector.http.post(f"/api/events/{event['id']}/amend").status_code == 409
 
 
-@pytest.fixture
-def operator(connector: Connector) -> Iterator[Dashboard]:
-    with httpx.Client(base_url=connector.web.url, follow_redirects=False, timeout=60) as client:
-        dashboard = Dashboard(connector.rt, client)
-        assert dashboard.login(name="Maria").status_code == 303
-        yield dashboard
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
-
-
 def test_the_dashboard_shows_the_diff_and_amends_and_acknowledges(
     connector: Connector, sandbox: SandboxServer, operator: Dashboard
 ) -> None:
     event, changed = drifted(connector, sandbox)
     other, _ = drifted(connector, sandbox)
 
-    page = _text(operator.client.get("/failures").text)
+    page = page_text(operator.client.get("/failures").text)
     assert f"#{event['id']}" in page and "added: 30 x" in page and "Amend now" in page
 
     form = {"event_id": str(event["id"]), "csrf_token": operator.csrf("/failures")}
@@ -114,7 +98,7 @@ def test_the_dashboard_shows_the_diff_and_amends_and_acknowledges(
             "Maria (dashboard)",
             "guest list fixed by hand",
         )
-    assert f"#{other['id']}" not in _text(operator.client.get("/failures").text)
+    assert f"#{other['id']}" not in page_text(operator.client.get("/failures").text)
 
 
 def test_the_cli_lists_acknowledges_and_exits_by_what_is_open(

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,11 @@ from tripleseat_revel.web.serving import serve_in_thread
 
 UNREACHABLE = "http://127.0.0.1:9"  # the discard port: connections are refused at once
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def page_text(html: str) -> str:
+    """A page's text as a person reads it: tags dropped, entities decoded, spaces collapsed."""
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 @dataclass

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
-from html import unescape
 
 import pytest
 
-from tests.web.dashboard.conftest import Dashboard, seed
+from tests.web.dashboard.conftest import Dashboard, page_text, seed
 from tripleseat_revel.models import AuditEntry
 from tripleseat_revel.web.dashboard import queries
 
@@ -48,10 +46,6 @@ def logged_in(dash: Dashboard) -> Dashboard:
     return dash
 
 
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
-
-
 def test_events_are_listed_per_location_with_their_state_and_reason(logged_in: Dashboard) -> None:
     rt = logged_in.rt
     today = queries.today(rt, "America/New_York").isoformat()
@@ -76,7 +70,7 @@ def test_events_are_listed_per_location_with_their_state_and_reason(logged_in: D
         reason="due on its day",
     )
 
-    page = _text(logged_in.client.get("/").text)
+    page = page_text(logged_in.client.get("/").text)
 
     assert "Harbor Room" in page and "Special Events (Catering)" in page
     assert "Smith Rehearsal Dinner #101 CLOSED" not in page  # no TripleSeat status was recorded
@@ -132,7 +126,7 @@ def test_the_event_page_shows_the_plan_and_says_when_revel_is_unreachable(logged
             )
         )
 
-    page = _text(logged_in.client.get("/events/101").text)
+    page = page_text(logged_in.client.get("/events/101").text)
 
     assert "Planned order" in page and "40 Caprese Skewers #1201 by name 3.50 140.00" in page
     assert "Total 164.43" in page and "Due 114.43" in page
@@ -177,7 +171,7 @@ def test_the_switches_page_shows_who_changed_what(logged_in: Dashboard) -> None:
         "/switches", data={"name": "ENABLE_CONNECTOR", "value": "false", "csrf_token": csrf}
     )
 
-    page = _text(logged_in.client.get("/switches").text)
+    page = page_text(logged_in.client.get("/switches").text)
 
     assert "Connector enabled Off" in page
     assert "last changed by Maria (dashboard)" in page

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from html import unescape
-
-import httpx
 import pytest
 
 from tests.fixtures.events import EST, UNMAPPED, due_event
 from tests.fixtures.harness import Connector
 from tests.fixtures.sandbox_api import orders_for
-from tests.web.dashboard.conftest import Dashboard
+from tests.web.dashboard.conftest import Dashboard, page_text
 from tripleseat_revel.integrations.revel.schemas import id_from_uri
 from tripleseat_revel.models import AuditEntry
 from tripleseat_revel.sandbox import catalog
@@ -20,18 +15,6 @@ from tripleseat_revel.sandbox.server import SandboxServer
 
 pytestmark = pytest.mark.e2e
 DANCE_FLOOR_STANDIN = catalog.MENU_BY_ID[5001]  # any product of establishment 8 will do for the test
-
-
-@pytest.fixture
-def operator(connector: Connector) -> Iterator[Dashboard]:
-    with httpx.Client(base_url=connector.web.url, follow_redirects=False, timeout=60) as client:
-        dashboard = Dashboard(connector.rt, client)
-        assert dashboard.login(name="Maria").status_code == 303
-        yield dashboard
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def _injected(connector: Connector, sandbox: SandboxServer) -> dict[str, object]:
@@ -46,7 +29,7 @@ def test_the_event_page_sets_the_live_revel_order_beside_the_plan(
     event = _injected(connector, sandbox)
     (order,) = orders_for(sandbox, int(str(event["id"])))
 
-    page = _text(operator.client.get(f"/events/{event['id']}").text)
+    page = page_text(operator.client.get(f"/events/{event['id']}").text)
 
     assert f"Revel order #{order['id']}" in page
     assert "✓ Matches the planned order" in page
@@ -67,7 +50,7 @@ def test_sync_now_syncs_and_shows_the_result(
     response = operator.client.post(f"{path}/sync", data={"csrf_token": operator.csrf(path)})
 
     assert response.status_code == 303 and response.headers["location"] == path
-    page = _text(operator.client.get(path).text)
+    page = page_text(operator.client.get(path).text)
     assert f"Event {event['id']}: ALREADY_INJECTED: unchanged since injection" in page
     assert "sync requested by dashboard: Maria" in page
     assert len(orders_for(sandbox, int(str(event["id"])))) == 1
@@ -78,7 +61,7 @@ def test_preview_shows_the_order_and_writes_nothing(
 ) -> None:
     event = due_event(sandbox)
 
-    page = _text(operator.client.get(f"/events/{event['id']}/preview").text)
+    page = page_text(operator.client.get(f"/events/{event['id']}/preview").text)
 
     assert "Would be put on the POS now." in page
     assert "Caprese Skewers" in page and f"Triple Seat {event['id']}" in page
@@ -90,7 +73,7 @@ def test_saving_a_mapping_unblocks_the_event(
 ) -> None:
     event = due_event(sandbox, items=[{"menu_item_id": UNMAPPED.menu_item_id, "quantity": 1}])
     assert connector.sync(event["id"]).json()["events"][0]["outcome"] == "FAILED_UNMAPPED"
-    page = _text(operator.client.get("/mappings?days=1").text)
+    page = page_text(operator.client.get("/mappings?days=1").text)
     assert f"{UNMAPPED.name} TripleSeat menu item {UNMAPPED.menu_item_id}" in page
     assert f"#{event['id']}" in page
     product = catalog.product_id(EST, DANCE_FLOOR_STANDIN)
@@ -106,7 +89,7 @@ def test_saving_a_mapping_unblocks_the_event(
     response = operator.client.post("/mappings", data=form)
 
     assert response.status_code == 303
-    flash = _text(operator.client.get("/switches").text)
+    flash = page_text(operator.client.get("/switches").text)
     assert f"Saved: {UNMAPPED.name} is Revel product {product} in establishment {EST}." in flash
     assert f"Retrying 1 blocked event(s): {event['id']}." in flash
     connector.wait_idle()
@@ -127,7 +110,7 @@ def test_retry_from_the_failures_page(
     form = {"event_id": str(event["id"]), "csrf_token": operator.csrf("/failures")}
     operator.client.post("/failures/retry", data=form)
 
-    page = _text(operator.client.get("/failures").text)
+    page = page_text(operator.client.get("/failures").text)
     assert f"Event {event['id']}: FAILED_UNMAPPED: 1 unmapped item(s): {UNMAPPED.name}" in page
     with connector.rt.db.session() as session:
         starts = session.query(AuditEntry).filter_by(event_id=event["id"], kind="sync.started").count()
