@@ -29,8 +29,11 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/tripleseat-revel demo
 
+# 4 processes on 2 cores (most tests wait on sockets and child processes), handed one test at a
+# time (--maxschedchunk 1) in the order of tests/conftest.py, the longest first: by default each
+# process is given a block of consecutive tests up front, and one block would get all the long ones.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 4
+	$(BIN)/python -m pytest -n 4 --maxschedchunk 1
 
 # The pure tiers (no served simulator, no browser, no database server), in one process: the
 # edit-run loop. `make test` runs everything.

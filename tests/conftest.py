@@ -28,6 +28,28 @@ class RateOverrides(TypedDict):
 # run fast; the benchmarks and the rate limit tests keep the real ones.
 FAST = RateOverrides(TRIPLESEAT_RATE_PER_SECOND=200, REVEL_RATE_PER_MINUTE=60_000, RETRY_BASE_SECONDS=0.2)
 
+# The tests that take tens of seconds each (measured with `pytest --durations`), run first:
+# `make test` hands the suite out to 4 processes a test at a time, and one of these started last
+# would be the whole run's tail.
+LONG_FIRST = (
+    "tests/chaos/",
+    "tests/cli/test_demo.py",
+    "tests/scale/",
+    "tests/bench/test_smoke.py",
+    "tests/e2e/test_crash_recovery.py",
+    "tests/web/test_openapi.py",
+    "tests/model/",
+)
+
+
+def _long_rank(item: pytest.Item) -> int:
+    path = item.nodeid
+    return next((i for i, prefix in enumerate(LONG_FIRST) if path.startswith(prefix)), len(LONG_FIRST))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=_long_rank)  # stable: the rest keep their order
+
 
 @pytest.fixture
 def world() -> SandboxWorld:

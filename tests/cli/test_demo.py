@@ -15,9 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 ADOPTED = "55521625"  # the replaced system made its order; the connector found it
 
 
-@pytest.fixture(scope="module")
-def shown(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    workdir: Path = tmp_path_factory.mktemp("demo")
+def _run_demo(workdir: Path) -> list[str]:
     done = subprocess.run(
         [sys.executable, "-m", "tripleseat_revel", "demo"],
         env={**os.environ, "COLUMNS": "100"},
@@ -31,11 +29,11 @@ def shown(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     return done.stdout.splitlines()
 
 
-def test_it_fits_a_100_column_terminal(shown: list[str]) -> None:
+def check_it_fits_a_100_column_terminal(shown: list[str]) -> None:
     assert max(len(line) for line in shown) <= 100
 
 
-def test_it_leads_with_todays_orders_each_checked(shown: list[str]) -> None:
+def check_it_leads_with_todays_orders_each_checked(shown: list[str]) -> None:
     title = next(
         i for i, line in enumerate(shown) if line.startswith("Today's events and their Revel orders")
     )
@@ -47,18 +45,29 @@ def test_it_leads_with_todays_orders_each_checked(shown: list[str]) -> None:
         assert cells[-1] == "✓" and cells[-2] == cells[-3]  # Revel's total equals TripleSeat's
 
 
-def test_an_adopted_order_shows_both_totals(shown: list[str]) -> None:
+def check_an_adopted_order_shows_both_totals(shown: list[str]) -> None:
     (line,) = [line for line in shown if line.startswith(ADOPTED)]
     cells = line.split()
     assert "None" not in cells
     assert cells[-3].replace(".", "").isdigit() and cells[-2].replace(".", "").isdigit()
 
 
-def test_other_outcomes_are_counted_on_one_line_each(shown: list[str]) -> None:
+def check_other_outcomes_are_counted_on_one_line_each(shown: list[str]) -> None:
     status = [line.split() for line in shown if "SKIPPED_STATUS" in line]
     assert len(status) == 1 and status[0][1].isdigit() and int(status[0][1]) > 10
     assert len(shown) < 60  # not a row per event
 
 
-def test_it_ends_with_the_next_command_to_try(shown: list[str]) -> None:
+def check_it_ends_with_the_next_command_to_try(shown: list[str]) -> None:
     assert shown[-1].startswith("Next: `tripleseat-revel demo --serve`")
+
+
+def test_the_demo_as_a_newcomer_runs_it(tmp_path: Path) -> None:
+    """One run of the demo (it takes most of a minute), every check on its output. One test, not
+    one per check: `make test` spreads tests over processes, and each would run the demo again."""
+    shown = _run_demo(tmp_path)
+    check_it_fits_a_100_column_terminal(shown)
+    check_it_leads_with_todays_orders_each_checked(shown)
+    check_an_adopted_order_shows_both_totals(shown)
+    check_other_outcomes_are_counted_on_one_line_each(shown)
+    check_it_ends_with_the_next_command_to_try(shown)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from importlib.metadata import version
 
 from dbos import DBOS
+from dbos import _dbos as dbos_module
 
 from tripleseat_revel.worker import dbos_private
 
@@ -16,4 +17,7 @@ def test_the_installed_dbos_is_the_one_the_private_calls_were_written_for() -> N
 
 def test_the_private_names_still_exist() -> None:
     assert callable(DBOS._recover_pending_workflows)
+    assert hasattr(dbos_module, "_dbos_global_instance")
+    assert "background_thread_stop_events" in DBOS.__init__.__code__.co_names
+    assert "_active_workflows_set" in DBOS.__init__.__code__.co_names
     assert issubclass(dbos_private.MaxStepRetriesExceeded, dbos_private.DBOSException)

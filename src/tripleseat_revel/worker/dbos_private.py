@@ -7,20 +7,39 @@ each name below before moving the pin in pyproject.toml and constraints.txt).
   own errors, which say what failed).
 - `recover_pending`: re-enqueue another executor's unfinished workflows (what DBOS Conductor does
   for a replica that never comes back; see replicas.py).
+- `destroy`: DBOS.destroy, but its wait for the running workflows looks every 50 ms (DBOS's own
+  sleeps a whole second before its first look, which every stop of a process paid).
 """
 
 from __future__ import annotations
 
+import time
+
 from dbos import DBOS, WorkflowHandle
+from dbos import _dbos as dbos_module
 from dbos._error import DBOSException, DBOSMaxStepRetriesExceeded
 
 WRITTEN_FOR = "3.4.0"
 MaxStepRetriesExceeded = DBOSMaxStepRetriesExceeded
 
-__all__ = ["WRITTEN_FOR", "DBOSException", "MaxStepRetriesExceeded", "recover_pending"]
+__all__ = ["WRITTEN_FOR", "DBOSException", "MaxStepRetriesExceeded", "destroy", "recover_pending"]
 
 
 def recover_pending(executor_ids: list[str]) -> list[WorkflowHandle[object]]:
     """Re-enqueue the PENDING workflows of these executors (on their own queues and partitions)."""
     handles: list[WorkflowHandle[object]] = DBOS._recover_pending_workflows(executor_ids)
     return handles
+
+
+def destroy(workflow_completion_timeout_sec: float) -> None:
+    """Stop DBOS in this process as `DBOS.destroy` does: first stop taking work (the queue and the
+    other background loops), then wait up to the timeout for the workflows running here, then tear
+    down (registrations included)."""
+    instance = dbos_module._dbos_global_instance
+    if instance is not None:
+        for stop in instance.background_thread_stop_events:
+            stop.set()
+        deadline = time.monotonic() + workflow_completion_timeout_sec
+        while instance._active_workflows_set.activeList() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    DBOS.destroy(workflow_completion_timeout_sec=0, destroy_registry=True)

@@ -14,6 +14,7 @@ from dbos import DBOS, DBOSConfig
 from tripleseat_revel.db import dbos_url
 from tripleseat_revel.logging import get_logger
 from tripleseat_revel.sync.context import Runtime
+from tripleseat_revel.worker import dbos_private
 from tripleseat_revel.worker.queues import RECONCILE_QUEUE, SYNC_QUEUE
 from tripleseat_revel.worker.replicas import Heartbeat, default_executor_id, heartbeat_interval
 from tripleseat_revel.worker.workflows import Workflows
@@ -47,6 +48,10 @@ def _config(rt: Runtime, executor_id: str) -> DBOSConfig:
         "application_version": "1",
         "log_level": "WARNING",
         "max_executor_threads": max(16, rt.settings.SYNC_CONCURRENCY * 4),
+        # SQLite's notification listener sleeps this long between looks (1 s by default), and a
+        # stopping process waits for that sleep to end. Its look is a no-op while nothing waits
+        # on a notification, which no workflow of the connector does.
+        "notification_listener_polling_interval_sec": 0.1,
     }
 
 
@@ -116,4 +121,4 @@ def shutdown(engine: Engine, timeout_seconds: int = 10) -> None:
     """Stop this process's engine; its workflows' registrations go with it (the next launch, in a
     test say, registers its own over its own runtime)."""
     engine.heartbeat.stop()
-    DBOS.destroy(workflow_completion_timeout_sec=timeout_seconds, destroy_registry=True)
+    dbos_private.destroy(workflow_completion_timeout_sec=timeout_seconds)
