@@ -20,4 +20,9 @@ def test_the_private_names_still_exist() -> None:
     assert hasattr(dbos_module, "_dbos_global_instance")
     assert "background_thread_stop_events" in DBOS.__init__.__code__.co_names
     assert "_active_workflows_set" in DBOS.__init__.__code__.co_names
+    assert "_executor_field" in DBOS.__init__.__code__.co_names
+    # destroy() finds the queue manager thread by the name Python gives a thread of that target
+    from dbos._queue import queue_thread
+
+    assert queue_thread.__name__ == "queue_thread"
     assert issubclass(dbos_private.MaxStepRetriesExceeded, dbos_private.DBOSException)
