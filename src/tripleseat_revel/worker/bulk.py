@@ -20,6 +20,31 @@ from tripleseat_revel.worker.reconcile import ReconcileSteps, enqueue_found
 BulkWorkflow = Callable[[dict[str, Any]], dict[str, Any]]
 
 
+def _store(rt: Runtime, run_id: str, params: dict[str, Any], result: dict[str, Any]) -> None:
+    """Keep a finished bulk run's result (the API and the dashboard read it back)."""
+    with rt.db.session() as session:
+        run = session.get(SyncRun, run_id) or SyncRun(id=run_id, mode="bulk", params=params)
+        run.status = "done"
+        run.result = result
+        run.finished_at = utcnow()
+        session.merge(run)
+
+
+def _result_of(
+    event_id: int, workflow_id: str, settled: Callable[[list[int]], list[EventResult]]
+) -> EventResult:
+    """A sync's result; one that ended without one (cancelled, crashed for good) reports what
+    the ledger holds, so the run always finishes with every event."""
+    try:
+        result = DBOS.get_result(workflow_id)
+    except Exception:  # whatever ended that sync, this run reports the event
+        result = None
+    if isinstance(result, EventResult):
+        return result
+    (recorded,) = settled([event_id])
+    return recorded.model_copy(update={"workflow_id": workflow_id})
+
+
 def register_bulk(rt: Runtime, steps: ReconcileSteps) -> BulkWorkflow:
     @DBOS.step(name="bulk.settled")
     def settled_results_step(event_ids: list[int]) -> list[EventResult]:
@@ -27,24 +52,10 @@ def register_bulk(rt: Runtime, steps: ReconcileSteps) -> BulkWorkflow:
 
     @DBOS.step(name="bulk.store")
     def store_step(run_id: str, params: dict[str, Any], result: dict[str, Any]) -> None:
-        with rt.db.session() as session:
-            run = session.get(SyncRun, run_id) or SyncRun(id=run_id, mode="bulk", params=params)
-            run.status = "done"
-            run.result = result
-            run.finished_at = utcnow()
-            session.merge(run)
+        _store(rt, run_id, params, result)
 
     def result_of(event_id: int, workflow_id: str) -> EventResult:
-        """A sync's result; one that ended without one (cancelled, crashed for good) reports what
-        the ledger holds, so the run always finishes with every event."""
-        try:
-            result = DBOS.get_result(workflow_id)
-        except Exception:  # whatever ended that sync, this run reports the event
-            result = None
-        if isinstance(result, EventResult):
-            return result
-        (recorded,) = settled_results_step([event_id])
-        return recorded.model_copy(update={"workflow_id": workflow_id})
+        return _result_of(event_id, workflow_id, settled_results_step)
 
     @DBOS.workflow(name="bulk_sync")
     def bulk_sync(params: dict[str, Any]) -> dict[str, Any]:
