@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
+from dbos import _dbos as dbos_module
 
 from tests.conftest import FAST
 from tests.fixtures.events import due_event
@@ -20,6 +21,10 @@ def test_a_stop_while_syncs_are_being_claimed_leaves_none_half_taken(
 ) -> None:
     events = [due_event(sandbox, name=f"Stop {i}")["id"] for i in range(12)]
     with running_connector(sandbox, tmp_path, **FAST) as connector:
+        instance = dbos_module._dbos_global_instance
+        assert instance is not None
+        # dbos_private.destroy finds DBOS's queue manager by the name Python gives its thread
+        assert [t for t in instance._background_threads if t.name.endswith("(queue_thread)")]
         requested = [connector.rt.syncs.request(e, source="test").workflow_id for e in events]
         deadline = time.monotonic() + 30
         while set(_states(connector.rt.db.engine, requested).values()) == {"ENQUEUED"}:

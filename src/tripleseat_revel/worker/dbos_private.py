@@ -48,11 +48,25 @@ def destroy(workflow_completion_timeout_sec: float) -> None:
         for thread in instance._background_threads:
             if thread.name.endswith("(queue_thread)"):  # it joins the queues' workers as it ends
                 thread.join(max(0.0, deadline - time.monotonic()))
-        while _running(instance) and time.monotonic() < deadline:
+        while _still_running(instance) and time.monotonic() < deadline:
             time.sleep(0.05)
         if _running(instance):
-            log.warning("engine.stop_timeout", running=instance._active_workflows_set.activeList())
+            executor = instance._executor_field
+            log.warning(
+                "engine.stop_timeout",
+                running=instance._active_workflows_set.activeList(),
+                not_started=executor._work_queue.qsize() if executor is not None else 0,
+            )
     DBOS.destroy(workflow_completion_timeout_sec=0, destroy_registry=True)
+
+
+def _still_running(instance: DBOS) -> bool:
+    """Running, or seen idle only once: an executor thread takes a workflow off its queue a moment
+    before the workflow counts as active, so idle must be seen twice, 50 ms apart."""
+    if _running(instance):
+        return True
+    time.sleep(0.05)
+    return _running(instance)
 
 
 def _running(instance: DBOS) -> bool:
