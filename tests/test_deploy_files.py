@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.fixtures.harness import run_cli
 from tripleseat_revel.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,10 +41,5 @@ def _commands() -> list[list[str]]:
 @pytest.mark.parametrize("command", _commands(), ids=lambda c: " ".join(c[1:3]))
 def test_deploy_commands_exist(command: list[str]) -> None:
     words = [w for w in command[1:] if not w.startswith("-")][:2]
-    result = subprocess.run(
-        [sys.executable, "-m", "tripleseat_revel", *words, "--help"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_cli(*words, "--help")
     assert result.returncode == 0, result.stderr

@@ -4,11 +4,11 @@ events and their Revel orders first, a count per other outcome, 100 columns, and
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.fixtures.harness import run_cli
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -16,15 +16,7 @@ ADOPTED = "55521625"  # the replaced system made its order; the connector found 
 
 
 def _run_demo(workdir: Path) -> list[str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "tripleseat_revel", "demo"],
-        env={**os.environ, "COLUMNS": "100"},
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    done = run_cli("demo", env={**os.environ, "COLUMNS": "100"}, cwd=workdir, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return done.stdout.splitlines()
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import FAST
-from tests.fixtures.harness import connector_env, running_connector
+from tests.fixtures.harness import connector_env, run_cli, running_connector
 from tests.fixtures.sandbox_api import orders_for, writes
 from tripleseat_revel.config import LocationsConfig, load_locations_file
 from tripleseat_revel.integrations.revel.schemas import id_from_uri
@@ -36,15 +35,13 @@ def init(
 ) -> subprocess.CompletedProcess[str]:
     env = connector_env(sandbox, f"sqlite:///{tmp_path / 'init.db'}", tmp_path, **FAST)
     env["LOCATIONS_FILE"] = str(tmp_path / "locations.toml")
-    return subprocess.run(
-        [sys.executable, "-m", "tripleseat_revel", "locations", "init", *args],
+    return run_cli(
+        "locations",
+        "init",
+        *args,
         env={**os.environ, **env, "COLUMNS": "120"},
-        input=stdin if stdin is not None else "",
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
         cwd=tmp_path,
+        stdin=stdin if stdin is not None else "",
     )
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import FAST
 from tests.fixtures.events import due_event
-from tests.fixtures.harness import connector_env
+from tests.fixtures.harness import connector_env, run_cli
 from tests.fixtures.sandbox_api import orders_for, writes
 from tripleseat_revel.sandbox.server import SandboxServer
 
@@ -20,14 +19,7 @@ pytestmark = pytest.mark.e2e
 
 def _cli(sandbox: SandboxServer, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = connector_env(sandbox, f"sqlite:///{tmp_path / 'cli.db'}", tmp_path, **FAST)
-    return subprocess.run(
-        [sys.executable, "-m", "tripleseat_revel", "sync", *args],
-        env={**os.environ, **env, "COLUMNS": "200"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return run_cli("sync", *args, env={**os.environ, **env, "COLUMNS": "200"}, timeout=300)
 
 
 @pytest.mark.parametrize("scope", ["event", "hours-back"])

@@ -8,7 +8,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -16,7 +15,7 @@ import pytest
 
 from tests.conftest import FAST
 from tests.fixtures.golive import good_locations
-from tests.fixtures.harness import ADMIN_TOKEN, connector_env, running_connector
+from tests.fixtures.harness import ADMIN_TOKEN, connector_env, run_cli, running_connector
 from tripleseat_revel import migrate
 from tripleseat_revel.db import Database
 from tripleseat_revel.sandbox.server import SandboxServer
@@ -72,15 +71,7 @@ def test_each_command_runs_as_written(sandbox: SandboxServer, tmp_path: Path, co
     if command.startswith("tripleseat-revel locations init"):
         env["LOCATIONS_FILE"] = str(tmp_path / "locations-from-init.toml")  # init never overwrites
     args = command.split()[1:]
-    done = subprocess.run(
-        [sys.executable, "-m", "tripleseat_revel", *args],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = run_cli(*args, env=env, cwd=tmp_path, timeout=300)
     assert done.returncode == 0, f"{command}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     assert ADMIN_TOKEN not in done.stdout
     if command.startswith("tripleseat-revel doctor --probe"):
@@ -100,11 +91,10 @@ def test_a_file_from_locations_init_passes_the_doctor_but_for_the_items_to_map(
     TripleSeat holds such items on purpose), which `doctor` names."""
     env = _env(sandbox, tmp_path, "https://connector.example.com")
     env["LOCATIONS_FILE"] = str(tmp_path / "locations-from-init.toml")
-    run = [sys.executable, "-m", "tripleseat_revel"]
-    init = subprocess.run([*run, "locations", "init", "--yes"], env=env, capture_output=True, text=True)
+    init = run_cli("locations", "init", "--yes", env=env)
     assert init.returncode == 0, init.stderr[-3000:]
 
-    doctor = subprocess.run([*run, "doctor", "--json"], env=env, capture_output=True, text=True)
+    doctor = run_cli("doctor", "--json", env=env)
 
     report = json.loads(doctor.stdout)
     failed = [(c["area"], c["name"], c["detail"]) for c in report["checks"] if c["status"] == "fail"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ import sqlalchemy as sa
 from tests.conftest import FAST
 from tests.fixtures.connector_api import drifted
 from tests.fixtures.events import EST, due_event
-from tests.fixtures.harness import Connector, connector_env
+from tests.fixtures.harness import Connector, connector_env, run_cli
 from tests.fixtures.oracle import differences, expected
 from tests.fixtures.sandbox_api import change_event, orders_for
 from tests.web.dashboard.conftest import Dashboard, page_text
@@ -112,8 +111,7 @@ def test_the_cli_lists_acknowledges_and_exits_by_what_is_open(
     }
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "tripleseat_revel", "problems", *args]
-        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+        return run_cli("problems", *args, env=env)
 
     listed = cli()
     assert listed.returncode == 1 and str(event["id"]) in listed.stdout and "added: 30 x" in listed.stdout

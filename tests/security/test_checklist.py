@@ -4,7 +4,6 @@ clear line each; a policy is relaxed only by its own explicit switch."""
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ import pytest
 from cryptography.fernet import Fernet
 from typer.testing import CliRunner
 
+from tests.fixtures.harness import run_cli
 from tests.security.conftest import Relay
 from tripleseat_revel.checklist import unsafe_settings
 from tripleseat_revel.cli import app
@@ -91,15 +91,7 @@ def test_serve_refuses_to_start_with_one_line_per_unsafe_setting(tmp_path: Path)
         "TOKEN_ENCRYPTION_KEY": "",
         "PUBLIC_URL": "",
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "tripleseat_revel", "serve", "--host", "0.0.0.0", "--port", "9"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_cli("serve", "--host", "0.0.0.0", "--port", "9", env=env, cwd=tmp_path)
 
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.startswith("error: unsafe configuration")]

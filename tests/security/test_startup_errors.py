@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.fixtures.harness import ADMIN_TOKEN
+from tests.fixtures.harness import ADMIN_TOKEN, run_cli
 from tripleseat_revel import migrate
 from tripleseat_revel.config import load_settings
 from tripleseat_revel.db import Database
@@ -49,15 +49,7 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def _run(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tripleseat_revel", *args],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(*args, env=env, cwd=tmp_path)
 
 
 def _error_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
