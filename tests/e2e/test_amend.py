@@ -11,10 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import FAST
-from tests.fixtures.connector_api import amend_locations, only_order, synced
+from tests.e2e.conftest import amending_connector
+from tests.fixtures.connector_api import only_order, synced
 from tests.fixtures.events import CRUDITES, DATES, DINNER, EST, due_event
-from tests.fixtures.harness import Connector, running_connector
+from tests.fixtures.harness import Connector
 from tests.fixtures.oracle import differences, expected
 from tests.fixtures.sandbox_api import change_event, orders_for, set_faults
 from tripleseat_revel.sandbox.server import SandboxServer
@@ -173,10 +173,7 @@ def test_a_revel_that_stacks_discounts_unexpectedly_is_a_money_mismatch(
 
 @pytest.fixture
 def stack_aware(sandbox: SandboxServer, tmp_path: Path) -> Iterator[Connector]:
-    locations = str(amend_locations(tmp_path))
-    with running_connector(
-        sandbox, tmp_path, LOCATIONS_FILE=locations, REVEL_DISCOUNTS_STACK="true", **FAST
-    ) as running:
+    with amending_connector(sandbox, tmp_path, REVEL_DISCOUNTS_STACK="true") as running:
         yield running
 
 
