@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 
 import sqlalchemy as sa
 
@@ -16,7 +17,9 @@ from tripleseat_revel.sync.matching import Catalogue, CatalogueProduct, Mappings
 
 
 class CatalogueCache:
-    """One catalogue per establishment, refetched after `ttl_seconds`."""
+    """One catalogue per establishment, refetched after `ttl_seconds`. Callers that find it
+    missing or stale while it is being fetched share that one fetch: its catalogue, or its error
+    (a burst's first syncs ask Revel once, and an outage fails them together, not one by one)."""
 
     def __init__(
         self, revel: RevelClient, ttl_seconds: float, clock: Callable[[], float] = time.monotonic
@@ -26,20 +29,45 @@ class CatalogueCache:
         self._clock = clock
         self._lock = threading.Lock()
         self._entries: dict[int, tuple[float, Catalogue]] = {}
+        self._fetching: dict[int, Future[Catalogue]] = {}
 
     def get(self, establishment: int) -> Catalogue:
         with self._lock:
             entry = self._entries.get(establishment)
             if entry is not None and self._clock() - entry[0] < self.ttl:
                 return entry[1]
+            shared = self._fetching.get(establishment)
+            if shared is None:
+                mine: Future[Catalogue] = Future()
+                self._fetching[establishment] = mine
+        if shared is not None:
+            return shared.result()
+        try:
+            catalogue = self._fetch(establishment)
+        except BaseException as exc:
+            self._settle(establishment, mine)
+            mine.set_exception(exc)
+            raise
+        self._settle(establishment, mine, catalogue)
+        mine.set_result(catalogue)
+        return catalogue
+
+    def _settle(
+        self, establishment: int, fetch: Future[Catalogue], catalogue: Catalogue | None = None
+    ) -> None:
+        """The fetch is over: later callers use its catalogue (if any) or fetch again."""
+        with self._lock:
+            if catalogue is not None:
+                self._entries[establishment] = (self._clock(), catalogue)
+            if self._fetching.get(establishment) is fetch:
+                del self._fetching[establishment]
+
+    def _fetch(self, establishment: int) -> Catalogue:
         products = [
             CatalogueProduct(p.id, p.name, p.price, p.active is not False)
             for p in self.revel.products(establishment)
         ]
-        catalogue = Catalogue(establishment, products)
-        with self._lock:
-            self._entries[establishment] = (self._clock(), catalogue)
-        return catalogue
+        return Catalogue(establishment, products)
 
 
 def load_mappings(db: Database, config: LocationsConfig) -> Mappings:
