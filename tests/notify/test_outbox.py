@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,66 @@ def test_an_alert_that_cannot_be_composed_goes_out_with_a_plain_subject(notifier
     assert subject == "Action needed: event 7 (failure)"
     assert _sent_subjects(notifier) == [subject]
     assert notifier.send(alert) is False  # the same alert again: stored once
+
+
+class Down:
+    """A transport that is down (the relay refuses every message)."""
+
+    name = "down"
+
+    def send(self, message: email.message.EmailMessage) -> None:
+        raise ConnectionRefusedError("relay down")
+
+
+def test_an_email_stored_by_a_process_that_died_before_sending_is_sent_by_drain_once_its_claim_lapses(
+    notifier: Notifier,
+) -> None:
+    alert = Email("failure", 7, "Action needed: Smith Rehearsal Dinner", "Map the items.")
+    # The process stores the email, claimed for its own attempt, and dies before sending it.
+    subject, _, text = notifier._composed(alert)
+    assert notifier._store_claimed(alert, subject, text) is not None
+
+    assert notifier.drain() == 0  # the claim holds: no second sender meanwhile
+    assert _sent_subjects(notifier) == []
+    later = datetime.now(UTC) + timedelta(minutes=6)
+    assert notifier.drain(now=later) == 1
+    assert _sent_subjects(notifier) == ["Action needed: Smith Rehearsal Dinner"]
+    assert _stored(notifier) == [(alert.key, "Action needed: Smith Rehearsal Dinner", "sent")]
+    assert notifier.send(alert) is False  # sent once, never again
+
+
+def test_an_email_whose_first_send_failed_stays_pending_and_drain_sends_the_stored_message(
+    notifier: Notifier,
+) -> None:
+    outbox = notifier.transport
+    notifier.transport = Down()
+    alert = Email("failure", 7, "Action needed: Smith Rehearsal Dinner", "Map the items.", "<p>Map</p>")
+
+    assert notifier.send(alert) is False
+    assert _stored(notifier) == [(alert.key, "Action needed: Smith Rehearsal Dinner", "pending")]
+    with notifier.db.session() as session:
+        row = session.get(EmailLog, alert.key)
+        assert row is not None and row.attempts == 1 and row.error == "ConnectionRefusedError: relay down"
+
+    notifier.transport = outbox
+    assert notifier.drain(now=datetime.now(UTC) + timedelta(minutes=2)) == 1
+    assert _stored(notifier) == [(alert.key, "Action needed: Smith Rehearsal Dinner", "sent")]
+    assert _sent_subjects(notifier) == ["Action needed: Smith Rehearsal Dinner"]
+
+
+def test_the_message_sent_at_once_is_the_one_stored_byte_for_byte_and_seven_bit(notifier: Notifier) -> None:
+    alert = Email("success", 7, "On the POS: Zoë's dinner", "Zoë’s dinner — 3 × Cœur", "<p>Zoë’s dinner</p>")
+
+    assert notifier.send(alert) is True
+
+    assert isinstance(notifier.transport, FileOutbox)
+    (sent,) = notifier.transport.directory.glob("*.eml")
+    raw = sent.read_bytes()
+    assert raw.isascii()  # no 8-bit body a relay without 8BITMIME would mangle
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    plain, html = parsed.get_body(("plain",)), parsed.get_body(("html",))
+    assert plain is not None and html is not None
+    assert plain.get_content().strip() == "Zoë’s dinner — 3 × Cœur"
+    assert html.get_content().strip() == "<p>Zoë’s dinner</p>"
+    message = notifier.message(alert)  # stored as text; sent as bytes, now or by `drain` later
+    assert message.as_string().encode() == message.as_bytes()

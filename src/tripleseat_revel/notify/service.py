@@ -1,9 +1,11 @@
 """Notifications: one email per outcome change (a unique key in `email_log`), sent at least once.
 
 `email_log` is an outbox: an email is stored with its whole message before it is sent, and marked
-sent after. One whose send failed (the transport was down, say) stays `pending` and is sent again
-by `drain` (the janitor runs it every minute) with a growing pause, until it goes out. A crash
-between the send and the mark can send it twice; nothing can make it lost.
+sent after. It is stored already claimed by the attempt that follows (one transaction), so a crash
+before that attempt ends leaves it to `drain` once the claim lapses (5 minutes). One whose send
+failed (the transport was down, say) stays `pending` and is sent again by `drain` (the janitor runs
+it every minute) with a growing pause, until it goes out. A crash between the send and the mark can
+send it twice; nothing can make it lost.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ log = get_logger(__name__)
 RETRY_FIRST = timedelta(minutes=1)
 RETRY_MAX = timedelta(hours=1)
 DRAIN_BATCH = 50
+CLAIM_FOR = timedelta(minutes=5)  # an attempt's hold on an email; a crash mid-attempt ends with it
 # Control, format and line/paragraph separator characters (every str.splitlines() boundary is
 # one), and lone surrogates: the email library refuses some in a header, and none belongs there.
 _UNSAFE_IN_HEADER = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
@@ -114,60 +117,67 @@ class Notifier:
         self.recipients = recipients
 
     def message(self, email: Email) -> EmailMessage:
-        """The MIME message: plain text, with the HTML version as an alternative."""
+        """The MIME message: plain text, with the HTML version as an alternative; quoted-printable,
+        so the message sent at once and the one stored (and sent by `drain`) are the same 7-bit
+        text whatever the relay supports."""
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = ", ".join(self.recipients) or self.sender
         message["Subject"] = header_text(email.subject)
-        message.set_content(email.text)
+        message.set_content(email.text, cte="quoted-printable")
         if email.html:
-            message.add_alternative(email.html, subtype="html")
+            message.add_alternative(email.html, subtype="html", cte="quoted-printable")
         return message
 
-    def _composed(self, email: Email) -> tuple[str, str]:
-        """(subject, MIME text) of the email to store. One the email library refuses (text it
-        cannot encode, say) goes out plain rather than not at all: an alert is never lost.
+    def _composed(self, email: Email) -> tuple[str, EmailMessage, str]:
+        """(subject, MIME message, its text) of the email to store. One the email library refuses
+        (text it cannot encode, say) goes out plain rather than not at all: an alert is never lost.
         No known secret goes out in an email (error text quoted in it is scrubbed)."""
         email = _scrubbed(email)
         try:
-            return header_text(email.subject), self.message(email).as_string()
+            message = self.message(email)
+            return header_text(email.subject), message, message.as_string()
         except Exception as exc:
             log.error(
                 "email.compose_failed", kind=email.kind, event_id=email.event_id, error=type(exc).__name__
             )
             plain = _plain(email)
-            return plain.subject, self.message(plain).as_string()
+            message = self.message(plain)
+            return plain.subject, message, message.as_string()
 
-    def _store(self, email: Email) -> bool:
-        """Put the email in the outbox; False if its key is there already (sent, or on its way)."""
-        subject, message = self._composed(email)
+    def _store_claimed(self, email: Email, subject: str, message: str) -> EmailLog | None:
+        """Put the email in the outbox, already claimed for the attempt that follows (one
+        transaction: a crash before that attempt ends leaves it to `drain`, due in 5 minutes as
+        any claim). None if its key is there already (sent, or on its way)."""
+        now = _now()
+        row = EmailLog(
+            key=email.key,
+            event_id=email.event_id,
+            kind=email.kind,
+            subject=subject[:300],
+            recipients=", ".join(self.recipients),
+            transport=self.transport.name,
+            status="pending",
+            attempts=1,
+            next_attempt_at=now + CLAIM_FOR,
+            message=message,
+        )
         try:
             with self.db.session() as session:
-                session.add(
-                    EmailLog(
-                        key=email.key,
-                        event_id=email.event_id,
-                        kind=email.kind,
-                        subject=subject[:300],
-                        recipients=", ".join(self.recipients),
-                        transport=self.transport.name,
-                        status="pending",
-                        attempts=0,
-                        next_attempt_at=_now(),
-                        message=message,
-                    )
-                )
-            return True
+                session.add(row)
         except sa.exc.IntegrityError:
-            return False
+            return None
+        return row
 
     def send(self, email: Email) -> bool:
         """Store the email (unless an email with the same key was stored before) and try to send it
         now. True if it went out now; a failed send is retried by `drain`."""
-        if not self._store(email):
+        subject, message, text = self._composed(email)
+        row = self._store_claimed(email, subject, text)
+        if row is None:
             EMAILS.labels(email.kind, "duplicate").inc()
             return False
-        return self._attempt(email.key)
+        return self._deliver(row, message)
 
     def _claim(self, key: str, now: datetime | None = None) -> EmailLog | None:
         """Take a due pending email for one attempt (another process's claim makes this one None)."""
@@ -176,7 +186,7 @@ class Notifier:
             claimed = session.execute(
                 sa.update(EmailLog)
                 .where(EmailLog.key == key, EmailLog.status == "pending", EmailLog.next_attempt_at <= now)
-                .values(attempts=EmailLog.attempts + 1, next_attempt_at=now + timedelta(minutes=5))
+                .values(attempts=EmailLog.attempts + 1, next_attempt_at=now + CLAIM_FOR)
             )
             if not claimed.rowcount:  # type: ignore[attr-defined]
                 return None
@@ -189,7 +199,12 @@ class Notifier:
         row = self._claim(key, now)
         if row is None or row.message is None:
             return False
-        message = message_from_string(row.message, _class=EmailMessage, policy=policy.default)
+        return self._deliver(
+            row, message_from_string(row.message, _class=EmailMessage, policy=policy.default)
+        )
+
+    def _deliver(self, row: EmailLog, message: EmailMessage) -> bool:
+        """Send a claimed email, and mark it sent (or note why not, for `drain` to retry)."""
         try:
             self.transport.send(message)
         except Exception as exc:
@@ -198,7 +213,7 @@ class Notifier:
         with self.db.session() as session:
             session.execute(
                 sa.update(EmailLog)
-                .where(EmailLog.key == key)
+                .where(EmailLog.key == row.key)
                 .values(status="sent", sent_at=_now(), error=None, next_attempt_at=None, message=None)
             )
         EMAILS.labels(row.kind, "sent").inc()
