@@ -11,6 +11,8 @@ import pytest
 
 from tests.fixtures.harness import Connector, running_connector
 from tests.web.dashboard.conftest import Dashboard
+from tripleseat_revel import migrate
+from tripleseat_revel.db import Database
 from tripleseat_revel.sandbox.faults import RateLimitSettings
 from tripleseat_revel.sandbox.server import SandboxServer, serve_in_thread
 from tripleseat_revel.sandbox.world import SandboxWorld
@@ -49,6 +51,15 @@ def _long_rank(item: pytest.Item) -> int:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=_long_rank)  # stable: the rest keep their order
+
+
+@pytest.fixture
+def migrated_db(tmp_path: Path) -> Iterator[Database]:
+    """An empty SQLite database with the connector's tables."""
+    database = Database(f"sqlite:///{tmp_path / 'connector.db'}")
+    migrate.upgrade(database.engine)
+    yield database
+    database.dispose()
 
 
 @pytest.fixture

@@ -4,14 +4,11 @@ them), trusted only as a reconcile's batch is."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import cast
 
 import pytest
 
-from tripleseat_revel import migrate
 from tripleseat_revel.db import Database
 from tripleseat_revel.integrations.revel.client import RevelClient
 from tripleseat_revel.integrations.revel.errors import RevelError
@@ -50,11 +47,8 @@ class FakeRevel:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database(f"sqlite:///{tmp_path / 'ledger.db'}")
-    migrate.upgrade(database.engine)
-    yield database
-    database.dispose()
+def db(migrated_db: Database) -> Database:
+    return migrated_db
 
 
 def _with_known_order(db: Database) -> None:

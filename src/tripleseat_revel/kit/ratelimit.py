@@ -2,7 +2,9 @@
 
 Both use GCRA: each call reserves the next slot `1/rate` seconds after the previous one and sleeps
 until its slot. The shared variant keeps the slot time in one database row and reserves it with a
-single atomic UPDATE, so every replica on the same PostgreSQL draws from one budget.
+single atomic UPDATE, so every replica on the same PostgreSQL draws from one budget. The callers of
+one process that arrive while a reservation is being written are given their slots by the next one
+UPDATE, together (a burst of calls costs a few database writes, not one each).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ _RESERVE = sa.text(
     "UPDATE rate_limits SET tat = (CASE WHEN tat > :now THEN tat ELSE :now END) + :interval "
     "WHERE name = :name RETURNING tat"
 )
+MAX_GROUP = 64  # slots one UPDATE reserves at most
 
 
 class SharedRateLimiter:
@@ -77,6 +80,11 @@ class SharedRateLimiter:
         self._clock = clock
         self._sleep = sleep
         self._ready = False
+        self._changed = threading.Condition()
+        self._tickets = 0
+        self._waiting: list[int] = []
+        self._given: dict[int, float | BaseException] = {}
+        self._reserving = False
 
     def _ensure_row(self) -> None:
         insert = "INSERT INTO rate_limits (name, tat) VALUES (:name, 0) ON CONFLICT (name) DO NOTHING"
@@ -87,12 +95,55 @@ class SharedRateLimiter:
         if not self._ready:
             self._ensure_row()
             self._ready = True
-        now = self._clock()
-        with self.engine.begin() as conn:
-            tat = conn.execute(
-                _RESERVE, {"now": now, "interval": self.interval, "name": self.name}
-            ).scalar_one()
-        wait = (float(tat) - self.interval) - now
+        slot = self._slot()
+        wait = slot - self._clock()
         if wait > 0:
             self._sleep(wait)
         return max(0.0, wait)
+
+    def _slot(self) -> float:
+        """This caller's slot: reserved by itself, or by the caller that was reserving when it came
+        (with one UPDATE for everyone waiting then, in the order they came). A reservation that
+        fails fails every caller it was for."""
+        with self._changed:
+            ticket = self._tickets
+            self._tickets += 1
+            self._waiting.append(ticket)
+            while ticket not in self._given:
+                if not self._reserving:
+                    self._lead(ticket)
+                    break
+                self._changed.wait()
+            given = self._given.pop(ticket)
+        if isinstance(given, BaseException):
+            raise given
+        return given
+
+    def _lead(self, ticket: int) -> None:
+        """Reserve the slots of the callers waiting, oldest first and this one among them (the
+        lock held on entry and on return)."""
+        first_in_line = self._waiting[: MAX_GROUP - 1]
+        group = sorted({ticket, *first_in_line})
+        taken = set(group)
+        self._waiting = [t for t in self._waiting if t not in taken]
+        self._reserving = True
+        self._changed.release()
+        try:
+            first: float | BaseException = self._reserve(len(group))
+        except BaseException as exc:
+            first = exc
+        finally:
+            self._changed.acquire()
+        self._reserving = False
+        for i, waiting in enumerate(group):
+            self._given[waiting] = first if isinstance(first, BaseException) else first + i * self.interval
+        self._changed.notify_all()
+
+    def _reserve(self, slots: int) -> float:
+        """Reserve `slots` consecutive slots; the time of the first."""
+        now = self._clock()
+        with self.engine.begin() as conn:
+            tat = conn.execute(
+                _RESERVE, {"now": now, "interval": slots * self.interval, "name": self.name}
+            ).scalar_one()
+        return float(tat) - slots * self.interval
