@@ -20,6 +20,26 @@ from tripleseat_revel.sync.outcomes import EventState, Outcome
 STALE_WRITING = timedelta(minutes=30)
 
 
+_OPS: sa.Table = RevelOp.__table__  # type: ignore[assignment]
+_AUDIT: sa.Table = AuditEntry.__table__  # type: ignore[assignment]
+
+# The statements of the write path, built once: each Revel write runs three of them, and building
+# a statement (and its cache key) costs more than SQLite takes to run it.
+_THIS_OP = sa.and_(_OPS.c.local_id == sa.bindparam("p_local_id"), _OPS.c.op == sa.bindparam("p_op"))
+_OP_RECORDED = sa.select(_OPS.c.state, _OPS.c.answer).where(_THIS_OP)
+_OP_NEW = sa.insert(_OPS)
+_OP_INTENT = (
+    sa.update(_OPS)
+    .where(_THIS_OP)
+    .values(
+        state=sa.case((_OPS.c.state == "done", _OPS.c.state), else_=sa.literal("intent")),
+        attempts=_OPS.c.attempts + 1,
+    )
+)
+_OP_DONE = sa.update(_OPS).where(_THIS_OP)
+_AUDIT_LINE = sa.insert(_AUDIT)
+
+
 def now_utc() -> datetime:
     return datetime.now(UTC)
 
@@ -217,16 +237,18 @@ def audit(
     workflow_id: str | None = None,
     data: dict[str, Any] | None = None,
 ) -> None:
-    session.add(
-        AuditEntry(
-            event_id=event_id,
-            kind=kind,
-            message=scrub_text(message),
-            correlation_id=correlation_id,
-            workflow_id=workflow_id,
-            data=scrub_data(data),
-            at=now_utc(),
-        )
+    """One line of the audit trail, in the caller's transaction (a plain INSERT: no ORM object)."""
+    session.execute(
+        _AUDIT_LINE,
+        {
+            "event_id": event_id,
+            "kind": kind,
+            "message": scrub_text(message),
+            "correlation_id": correlation_id,
+            "workflow_id": workflow_id,
+            "data": scrub_data(data),
+            "at": now_utc(),
+        },
     )
 
 
@@ -269,13 +291,23 @@ def has_ops(session: Session, local_id: str, *, besides: str | None = None) -> b
     return session.scalars(query.limit(1)).first() is not None
 
 
-def op_intent(session: Session, local_id: str, op: str, event_id: int) -> None:
-    row = session.get(RevelOp, (local_id, op))
+def claim_op(session: Session, local_id: str, op: str, event_id: int) -> tuple[str, dict[str, Any] | None]:
+    """The op's recorded state ("" if none) and answer; its intent recorded unless it is done with
+    an answer (then nothing is left to do). Plain statements: the write path runs them per write."""
+    key = {"p_local_id": local_id, "p_op": op}
+    row = session.execute(_OP_RECORDED, key).first()
     if row is None:
-        session.add(RevelOp(local_id=local_id, op=op, event_id=event_id, state="intent", attempts=1))
-    else:
-        row.state = "intent" if row.state != "done" else row.state
-        row.attempts += 1
+        new = {"local_id": local_id, "op": op, "event_id": event_id, "state": "intent", "attempts": 1}
+        session.execute(_OP_NEW, {**new, "updated_at": now_utc()})  # no answer yet: SQL NULL
+        return "", None
+    state, answer = str(row.state), row.answer
+    if not (state == "done" and answer is not None):
+        session.execute(_OP_INTENT, {**key, "updated_at": now_utc()})
+    return state, answer
+
+
+def op_intent(session: Session, local_id: str, op: str, event_id: int) -> None:
+    claim_op(session, local_id, op, event_id)
 
 
 def op_done(
@@ -286,11 +318,12 @@ def op_done(
     revel_id: int | None,
     answer: dict[str, Any] | None = None,
 ) -> None:
-    row = session.get(RevelOp, (local_id, op))
-    if row is None:
-        row = RevelOp(local_id=local_id, op=op, event_id=event_id, attempts=0)
-        session.add(row)
-    row.state, row.revel_id, row.answer = "done", revel_id, answer
+    values = {"state": "done", "revel_id": revel_id, "answer": answer, "updated_at": now_utc()}
+    done = session.execute(_OP_DONE, {"p_local_id": local_id, "p_op": op, **values})
+    if not done.rowcount:  # type: ignore[attr-defined]
+        session.execute(
+            _OP_NEW, {"local_id": local_id, "op": op, "event_id": event_id, "attempts": 0, **values}
+        )
 
 
 # ---- pending (coalesced) sync requests -------------------------------------------------------

@@ -117,8 +117,15 @@ class OrderWriter:
         workflow_id: str | None = None,
     ) -> None:
         self.db, self.revel, self.tz, self.clock = db, revel, tz, clock
-        self.behaviour = behaviour or RevelBehaviour()
+        self._behaviour = behaviour
         self.correlation_id, self.workflow_id = correlation_id, workflow_id
+
+    @property
+    def behaviour(self) -> RevelBehaviour:
+        """What Revel is assumed to do here (given to the writer that plans the writes)."""
+        if self._behaviour is None:
+            raise RuntimeError("this OrderWriter was made without Revel's behaviour")
+        return self._behaviour
 
     def _local_now(self) -> datetime:
         return self.clock().astimezone(self.tz)
@@ -160,12 +167,8 @@ class OrderWriter:
         """The op's state and answer as recorded, and its intent recorded (unless it is done), in
         one transaction: whatever follows (a check that it landed, the write) comes after it."""
         with self.db.session() as session:
-            row = ledger.op_state(session, plan.local_id, op)
-            state = row.state if row is not None else ""
-            answer = Answer.model_validate(row.answer) if row is not None and row.answer else None
-            if not (state == "done" and answer is not None):
-                ledger.op_intent(session, plan.local_id, op, plan.event_id)
-            return state, answer
+            state, answer = ledger.claim_op(session, plan.local_id, op, plan.event_id)
+        return state, Answer.model_validate(answer) if answer is not None else None
 
     def _op(self, plan: OrderPlan, op: str) -> tuple[str, int | None, Answer | None]:
         with self.db.session() as session:

@@ -116,13 +116,17 @@ def behaviour(rt: Runtime, establishment: int, payment_type: int | None = None) 
     return findings.behaviour_for(rt.db, rt.settings, establishment, payment_type)
 
 
-def writer(rt: Runtime, prepared: Write, run: RunContext) -> OrderWriter:
+def writer(rt: Runtime, prepared: Write, run: RunContext, *, planning: bool = False) -> OrderWriter:
+    """The order's writer; `planning`: with what Revel is assumed to do (only the planning of the
+    writes reads it, so the other steps do not look the findings up)."""
     return OrderWriter(
         rt.db,
         rt.revel,
         tz=ZoneInfo(prepared.timezone),
         clock=rt.clock,
-        behaviour=behaviour(rt, prepared.plan.establishment, prepared.plan.revel.payment_type),
+        behaviour=behaviour(rt, prepared.plan.establishment, prepared.plan.revel.payment_type)
+        if planning
+        else None,
         correlation_id=run.correlation_id,
         workflow_id=run.workflow_id,
     )
@@ -169,7 +173,7 @@ def _write_steps(rt: Runtime) -> dict[str, Any]:
 
     @DBOS.step(name="revel.plan_writes", **write_retry(rt))
     def plan_writes_step(prepared: Write, run: RunContext, ref: OrderRef) -> WritePlan:
-        return writer(rt, prepared, run).plan_writes(prepared.plan, ref, mode=prepared.mode)
+        return writer(rt, prepared, run, planning=True).plan_writes(prepared.plan, ref, mode=prepared.mode)
 
     @DBOS.step(name="revel.write", **write_retry(rt))
     def write_step(prepared: Write, run: RunContext, order_id: int, scope: str, write: AnyWrite) -> Answer:
