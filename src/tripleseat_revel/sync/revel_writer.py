@@ -26,6 +26,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from tripleseat_revel.db import Database
 from tripleseat_revel.integrations.revel.client import RevelClient
 from tripleseat_revel.integrations.revel.errors import RevelError, RevelNotFound
@@ -132,23 +134,36 @@ class OrderWriter:
 
     def _audit(self, plan: OrderPlan, kind: str, message: str, **data: object) -> None:
         with self.db.session() as session:
-            ledger.audit(
-                session,
-                plan.event_id,
-                kind,
-                message,
-                correlation_id=self.correlation_id,
-                workflow_id=self.workflow_id,
-                data=dict(data) or None,
-            )
+            self._audit_in(session, plan, kind, message, **data)
+
+    def _audit_in(self, session: Session, plan: OrderPlan, kind: str, message: str, **data: object) -> None:
+        ledger.audit(
+            session,
+            plan.event_id,
+            kind,
+            message,
+            correlation_id=self.correlation_id,
+            workflow_id=self.workflow_id,
+            data=dict(data) or None,
+        )
 
     def _intent(self, plan: OrderPlan, op: str) -> None:
         with self.db.session() as session:
             ledger.op_intent(session, plan.local_id, op, plan.event_id)
 
     def _done(
-        self, plan: OrderPlan, op: str, revel_id: int | None, message: str, answer: Answer, *, kind: str
+        self,
+        plan: OrderPlan,
+        op: str,
+        revel_id: int | None,
+        message: str,
+        answer: Answer,
+        *,
+        kind: str,
+        note: int | None = None,
     ) -> None:
+        """The op recorded done with its audit line and, with `note`, the order noted on the event's
+        ledger row: in one transaction."""
         with self.db.session() as session:
             ledger.op_done(
                 session, plan.local_id, op, plan.event_id, revel_id, answer.model_dump(mode="json")
@@ -162,6 +177,8 @@ class OrderWriter:
                 workflow_id=self.workflow_id,
                 data={"op": op, "revel_id": revel_id},
             )
+            if note is not None:
+                self._note_in(session, plan, note)
 
     def _claim(self, plan: OrderPlan, op: str) -> tuple[str, Answer | None]:
         """The op's state and answer as recorded, and its intent recorded (unless it is done), in
@@ -195,14 +212,18 @@ class OrderWriter:
 
     def _note(self, plan: OrderPlan, order_id: int) -> None:
         with self.db.session() as session:
-            ledger.note_order(
-                session,
-                plan.event_id,
-                local_id=plan.local_id,
-                order_id=order_id,
-                establishment=plan.establishment,
-                date=plan.event_date,
-            )
+            self._note_in(session, plan, order_id)
+
+    @staticmethod
+    def _note_in(session: Session, plan: OrderPlan, order_id: int) -> None:
+        ledger.note_order(
+            session,
+            plan.event_id,
+            local_id=plan.local_id,
+            order_id=order_id,
+            establishment=plan.establishment,
+            date=plan.event_date,
+        )
 
     def order(
         self, plan: OrderPlan, *, known: int | None = None, absent: dict[str, str] | None = None
@@ -238,13 +259,12 @@ class OrderWriter:
     def _found(self, plan: OrderPlan, order: Order, *, ours: bool) -> OrderRef:
         verb = "found (created by an earlier attempt)" if ours else "found by local_id"
         answer = Answer(totals=OrderTotals.of(order))
+        message = f"Revel order {order.id} {verb}"
         if ours:
-            self._done(
-                plan, ORDER_OP, order.id, f"Revel order {order.id} {verb}", answer, kind="revel.order.found"
-            )
+            self._done(plan, ORDER_OP, order.id, message, answer, kind="revel.order.found", note=order.id)
         else:
-            self._audit(plan, "revel.order.found", f"Revel order {order.id} {verb}", order_id=order.id)
-        self._note(plan, order.id)
+            self._audit(plan, "revel.order.found", message, order_id=order.id)
+            self._note(plan, order.id)
         return OrderRef(order.id, ours=ours)
 
     def _create(self, plan: OrderPlan, *, checked: str) -> OrderRef:
@@ -264,8 +284,8 @@ class OrderWriter:
             message,
             Answer(totals=OrderTotals.of(order)),
             kind="revel.order.created",
+            note=order.id,
         )
-        self._note(plan, order.id)
         log.info("revel.order.created", event_id=plan.event_id, order_id=order.id)
         return OrderRef(order.id, ours=True, fresh=True)
 
@@ -308,10 +328,12 @@ class OrderWriter:
             return WritePlan(key, before, (), refusal if found else None)
         planned = writes_for(plan, before, self.behaviour)
         if planned.writes:
+            message = f"{len(planned.writes)} write(s) to order {ref.order_id}"
             with self.db.session() as session:
                 ledger.begin_writes(session, plan.event_id)
-            message = f"{len(planned.writes)} write(s) to order {ref.order_id}"
-            self._audit(plan, "revel.writes.planned", message, writes=[w.key for w in planned.writes])
+                self._audit_in(
+                    session, plan, "revel.writes.planned", message, writes=[w.key for w in planned.writes]
+                )
         return WritePlan(key, before, tuple(planned.writes), planned.refusal, self._note_totals(plan))
 
     def _note_totals(self, plan: OrderPlan) -> str | None:
