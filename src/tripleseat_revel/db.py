@@ -7,6 +7,8 @@ the writer, and `synchronous=NORMAL`, which is durable in WAL mode across proces
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,9 +40,13 @@ def _ensure_sqlite_dir(url: str) -> None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
+BUSY_TIMEOUT_MS = 30000  # how long a write waits for SQLite's write lock before it fails
+PROMPT_POLL_SECONDS = 0.0005  # how often a prompt writer asks for it (see Database.begin_promptly)
+
+
 def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = "IMMEDIATE"
-    dbapi_conn.execute("PRAGMA busy_timeout=30000")
+    dbapi_conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     dbapi_conn.execute("PRAGMA journal_mode=WAL")
     dbapi_conn.execute("PRAGMA synchronous=NORMAL")
     dbapi_conn.execute("PRAGMA foreign_keys=ON")
@@ -84,9 +90,39 @@ class Database:
         with self._sessions() as session, session.begin():
             yield session
 
+    @contextmanager
+    def begin_promptly(self) -> Iterator[sa.Connection]:
+        """A write transaction (a connection in it) whose SQLite write lock is asked for every
+        PROMPT_POLL_SECONDS while another writer holds it. SQLite's own busy handler sleeps 1, 2,
+        5 … up to 100 ms between tries, so under a busy worker a writer may sleep on a lock long
+        free: fine for the worker, not for a commit a webhook's answer waits on. Fails as any
+        write would after BUSY_TIMEOUT_MS. On PostgreSQL, a plain transaction."""
+        with self.engine.begin() as conn:
+            if self.is_sqlite:
+                _lock_promptly(conn)
+            yield conn
+
     def ping(self) -> None:
         with self.engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _lock_promptly(conn: sa.Connection) -> None:
+    """BEGIN IMMEDIATE on `conn` (SQLite, not yet in a transaction), retried every
+    PROMPT_POLL_SECONDS (with jitter) while the database is locked, for BUSY_TIMEOUT_MS at most."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    conn.exec_driver_sql("PRAGMA busy_timeout=0")
+    try:
+        while True:
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except sa.exc.OperationalError as exc:
+                if "locked" not in str(exc.orig) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(PROMPT_POLL_SECONDS * (0.5 + random.random()))
+    finally:
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

@@ -171,7 +171,7 @@ def accept(
 ) -> Accepted:
     """Record the delivery and, if actionable, request the event's sync atomically with it."""
     delivery = Delivery(body, trigger, event_id, actionable, reason, scheme, correlation_id)
-    with db.engine.begin() as conn:
+    with db.begin_promptly() as conn:
         return _accept_in(conn, syncs, delivery)
 
 
@@ -267,7 +267,7 @@ class InboxWriter:
     def _write(self, batch: list[tuple[Delivery, Callback]]) -> None:
         outcomes: list[Outcome]
         try:
-            with self.db.engine.begin() as conn:
+            with self.db.begin_promptly() as conn:
                 outcomes = list(_accept_many_in(conn, self.syncs, [delivery for delivery, _ in batch]))
         except Exception:
             # One bad delivery must not fail the others: redo each in a transaction of its own.
@@ -277,7 +277,7 @@ class InboxWriter:
 
     def _write_one(self, delivery: Delivery) -> Outcome:
         try:
-            with self.db.engine.begin() as conn:
+            with self.db.begin_promptly() as conn:
                 return _accept_in(conn, self.syncs, delivery)
         except Exception as exc:
             return exc
