@@ -11,6 +11,8 @@ match, `serve` on SQLite with its defaults otherwise.
 - ack latency while the syncs run (p50, p99);
 - Revel calls per order;
 - a lone webhook's freshness (p50 over a few, one at a time, after the burst);
+- the server's CPU per order (user + system time of all its processes during the burst), the
+  resource the burst is bound by on 2 cores;
 - correctness: one complete, correct order per event; every webhook answered.
 """
 
@@ -154,7 +156,9 @@ def _side(
     sandbox.clear_orders()  # each side is checked against its own orders only
     server.start()
     try:
+        cpu = server.cpu_seconds()
         figures = burst(sandbox, server.url, ids, workdir, server.name, timeout=600)
+        figures["cpu_ms_per_order"] = (server.cpu_seconds() - cpu) / len(ids) * 1000
         figures["lone"] = lone(sandbox, server.url, lone_ids, workdir, server.name)
         figures["check"] = check_orders(sandbox, ids + lone_ids)
         return figures
@@ -265,6 +269,14 @@ def _figures(result: Result, ours: dict[str, Any], base: dict[str, Any], n: int)
             base["revel_lookups"] / n,
             "",
             "lower",
+        ),
+        Figure(
+            "server CPU per order (all its processes)",
+            ours["cpu_ms_per_order"],
+            base["cpu_ms_per_order"],
+            "ms",
+            "lower",
+            note="from the first webhook until the last order is complete",
         ),
     ]
 
