@@ -38,7 +38,7 @@ def _hold_write_lock(path: Path, seconds: float, locked: threading.Event) -> thr
         other.execute("BEGIN IMMEDIATE")
         other.execute("INSERT INTO deliveries (body) VALUES ('the worker''s')")
         locked.set()
-        time.sleep(seconds)
+        threading.Event().wait(seconds)  # not time.sleep: a test counts the writer's sleeps
         other.execute("COMMIT")
         other.close()
 
@@ -102,3 +102,27 @@ def test_a_prompt_write_that_raises_is_rolled_back(database: Database) -> None:
     _insert_promptly(database, "INSERT INTO deliveries (id, body) VALUES (2, 'the next')")
     with database.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT id FROM deliveries").scalars().all() == [2]
+
+
+def test_a_prompt_writer_asks_for_the_lock_again_and_again_while_it_is_held_not_once_and_asleep(
+    sqlite_db: tuple[Database, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database, path = sqlite_db
+    tries: list[float] = []
+    real_sleep = time.sleep
+
+    def counting_sleep(seconds: float) -> None:  # one pause between two refused tries
+        tries.append(seconds)
+        real_sleep(seconds)
+
+    monkeypatch.setattr(time, "sleep", counting_sleep)  # the module db.py sleeps with
+    locked = threading.Event()
+    holder = _hold_write_lock(path, 0.3, locked)
+    locked.wait(5)
+
+    _insert_promptly(database, "INSERT INTO deliveries (body) VALUES ('a webhook')")
+    holder.join()
+
+    # SQLite's own handler would have made ~10 tries in 0.3 s, its pauses growing to 100 ms.
+    assert len(tries) >= 20
+    assert max(tries) <= 2 * db_module.PROMPT_POLL_SECONDS

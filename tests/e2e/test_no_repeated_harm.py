@@ -86,8 +86,9 @@ def test_an_order_that_already_carries_stacked_discounts_is_drift_and_not_writte
 
 
 def _lose_the_first_note(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The first note of an order in the ledger fails: what a crash between the order's creation
-    (on the write log) and its note leaves (DBOS then runs the step again)."""
+    """The first note of an order in the ledger fails. The order's op, its audit line and the note
+    commit together, so this also loses the op's "done": the run again finds the order by its
+    local_id in Revel (DBOS runs the step again)."""
     real = ledger.note_order
     calls = {"n": 0}
 
@@ -100,7 +101,7 @@ def _lose_the_first_note(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ledger, "note_order", crash_once)
 
 
-def test_an_order_found_through_the_write_log_is_noted_in_the_ledger(
+def test_an_order_found_again_by_local_id_after_a_lost_note_is_noted_in_the_ledger(
     connector: Connector, sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _lose_the_first_note(monkeypatch)
@@ -114,6 +115,29 @@ def test_an_order_found_through_the_write_log_is_noted_in_the_ledger(
     record = ledger_row(connector, event["id"])
     assert (record.revel_order_id, record.state) == (order["id"], "verified")
     assert differences(expected(event, EST), order) == []
+
+
+def test_an_order_on_the_write_log_that_the_ledger_does_not_name_is_noted_by_the_next_sync(
+    connector: Connector, sandbox: SandboxServer
+) -> None:
+    # What a crash between the order's creation and its note left before the two were one
+    # transaction: the write log has the order, the ledger does not.
+    event = due_event(sandbox)
+    synced(connector, event["id"])
+    (order,) = orders_for(sandbox, event["id"])
+    with connector.rt.db.session() as session:
+        session.execute(
+            sa.update(EventRecord)
+            .where(EventRecord.event_id == event["id"])
+            .values(revel_order_id=None, local_id=None)
+        )
+
+    again = synced(connector, event["id"])
+
+    assert orders_for(sandbox, event["id"]) == [order]  # no second order, none rewritten
+    record = ledger_row(connector, event["id"])
+    assert (record.revel_order_id, record.local_id) == (order["id"], order["local_id"]), again
+    assert differences(expected(event, EST), orders_for(sandbox, event["id"])[0]) == []
 
 
 def test_an_event_moved_after_a_lost_note_leaves_its_order_whole(

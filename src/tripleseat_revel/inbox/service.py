@@ -7,7 +7,9 @@ collapse into that run (see worker/trigger.py).
 `InboxWriter` commits the deliveries that arrive together as one transaction (group commit): one
 thread writes, so concurrent webhooks never queue on the database's write lock, and each is
 answered once the transaction holding it has committed. What each delivery stores and enqueues is
-exactly what `accept` does for it alone; a batch that fails is retried one delivery at a time.
+exactly what `_accept_in` does for it alone; a batch that fails is retried one delivery at a time.
+The batch's transaction asks for SQLite's write lock promptly (`Database.begin_promptly`): each
+webhook's answer waits for its commit.
 """
 
 from __future__ import annotations
@@ -125,10 +127,17 @@ def _insert_many(size: int) -> sa.TextClause:
     return statement
 
 
-def _accept_many_in(conn: sa.Connection, syncs: SyncRequester, deliveries: list[Delivery]) -> list[Accepted]:
-    """`_accept_in` for each delivery in turn, with the same result, in fewer statements: the new
-    rows are inserted together and linked together; a key seen earlier in the batch is handled
-    after them, one by one, exactly as a later delivery would be."""
+@dataclass(frozen=True)
+class _Batch:
+    """A batch's keys, its first delivery of each key, and the parameters of their one INSERT:
+    made before the write lock is taken (hashing up to 256 bodies is not work to hold it for)."""
+
+    keys: list[str]
+    unique: list[int]
+    params: dict[str, Any]
+
+
+def _batch(deliveries: list[Delivery]) -> _Batch:
     keys = [delivery_key(d.body) for d in deliveries]
     first: dict[str, int] = {}
     for index, key in enumerate(keys):
@@ -138,7 +147,21 @@ def _accept_many_in(conn: sa.Connection, syncs: SyncRequester, deliveries: list[
     for n, index in enumerate(unique):
         for column, value in _params(deliveries[index], keys[index]).items():
             params[f"{column}_{n}"] = value
-    inserted = {row.delivery_key: int(row.id) for row in conn.execute(_insert_many(len(unique)), params)}
+    _insert_many(len(unique))  # built (and kept) now too
+    return _Batch(keys, unique, params)
+
+
+def _accept_many_in(
+    conn: sa.Connection, syncs: SyncRequester, deliveries: list[Delivery], batch: _Batch | None = None
+) -> list[Accepted]:
+    """`_accept_in` for each delivery in turn, with the same result, in fewer statements: the new
+    rows are inserted together and linked together; a key seen earlier in the batch is handled
+    after them, one by one, exactly as a later delivery would be."""
+    batch = batch or _batch(deliveries)
+    keys, unique = batch.keys, batch.unique
+    inserted = {
+        row.delivery_key: int(row.id) for row in conn.execute(_insert_many(len(unique)), batch.params)
+    }
     results: list[Accepted | None] = [None] * len(deliveries)
     links: list[dict[str, Any]] = []
     for index in unique:
@@ -155,24 +178,6 @@ def _accept_many_in(conn: sa.Connection, syncs: SyncRequester, deliveries: list[
         if results[index] is None:
             results[index] = _redelivered(conn, key)
     return [r for r in results if r is not None]
-
-
-def accept(
-    db: Database,
-    syncs: SyncRequester,
-    *,
-    body: bytes,
-    trigger: str | None,
-    event_id: int | None,
-    actionable: bool,
-    reason: str | None,
-    scheme: str | None,
-    correlation_id: str,
-) -> Accepted:
-    """Record the delivery and, if actionable, request the event's sync atomically with it."""
-    delivery = Delivery(body, trigger, event_id, actionable, reason, scheme, correlation_id)
-    with db.begin_promptly() as conn:
-        return _accept_in(conn, syncs, delivery)
 
 
 Outcome = Accepted | BaseException
@@ -201,7 +206,7 @@ class InboxWriter:
         self._restart()
 
     async def accept(self, delivery: Delivery) -> Accepted:
-        """`accept` for an asyncio caller: resolves once the delivery is committed."""
+        """Store `delivery` (and request its sync) for an asyncio caller: resolves once committed."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Accepted] = loop.create_future()
 
@@ -266,9 +271,11 @@ class InboxWriter:
 
     def _write(self, batch: list[tuple[Delivery, Callback]]) -> None:
         outcomes: list[Outcome]
+        deliveries = [delivery for delivery, _ in batch]
         try:
+            prepared = _batch(deliveries)
             with self.db.begin_promptly() as conn:
-                outcomes = list(_accept_many_in(conn, self.syncs, [delivery for delivery, _ in batch]))
+                outcomes = list(_accept_many_in(conn, self.syncs, deliveries, prepared))
         except Exception:
             # One bad delivery must not fail the others: redo each in a transaction of its own.
             outcomes = [self._write_one(delivery) for delivery, _ in batch]

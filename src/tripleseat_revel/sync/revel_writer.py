@@ -234,7 +234,7 @@ class OrderWriter:
         if state == "done" and revel_id is not None:
             with self.db.session() as session:
                 fresh = not ledger.has_ops(session, plan.local_id, besides=ORDER_OP)
-            self._note(plan, revel_id)  # a crash may have come between its creation and its note
+            self._note(plan, revel_id)  # the ledger may not name it (an order made by an older version)
             return OrderRef(revel_id, ours=True, fresh=fresh)
         if known is not None:  # the ledger's (found by local_id, or made by someone else)
             self._note(plan, known)
