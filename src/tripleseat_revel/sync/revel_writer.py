@@ -168,15 +168,7 @@ class OrderWriter:
             ledger.op_done(
                 session, plan.local_id, op, plan.event_id, revel_id, answer.model_dump(mode="json")
             )
-            ledger.audit(
-                session,
-                plan.event_id,
-                kind,
-                message,
-                correlation_id=self.correlation_id,
-                workflow_id=self.workflow_id,
-                data={"op": op, "revel_id": revel_id},
-            )
+            self._audit_in(session, plan, kind, message, op=op, revel_id=revel_id)
             if note is not None:
                 self._note_in(session, plan, note)
 
