@@ -255,8 +255,9 @@ class OrderWriter:
         if ours:
             self._done(plan, ORDER_OP, order.id, message, answer, kind="revel.order.found", note=order.id)
         else:
-            self._audit(plan, "revel.order.found", message, order_id=order.id)
-            self._note(plan, order.id)
+            with self.db.session() as session:  # the audit line with the note, as for our own
+                self._audit_in(session, plan, "revel.order.found", message, order_id=order.id)
+                self._note_in(session, plan, order.id)
         return OrderRef(order.id, ours=ours)
 
     def _create(self, plan: OrderPlan, *, checked: str) -> OrderRef:
